@@ -10,3 +10,11 @@ mod js;
 pub mod segment_api;
 
 pub use error::KubeopenErrorCode;
+
+use wasm_bindgen::prelude::*;
+
+/// The package version (`"0.1.0"`), from Cargo.toml.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -4,7 +4,7 @@
 
 use js_sys::Reflect;
 use kubeopen_wasm::segment_api::{format_segment, parse_segment};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -1,0 +1,45 @@
+// Builds extension/dist/chrome and extension/dist/firefox from one source: manifest.base.json plus
+// the per-browser differences below (the only place they live), the files in src/, and the npm
+// package's wasm build. Usage: node extension/build.mjs
+import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pkg = path.join(here, "..", "crates", "kubeopen-wasm", "npm");
+
+/** Per-browser manifest keys. Everything else is shared. */
+const BROWSERS = {
+  chrome: {
+    background: { service_worker: "background.js", type: "module" },
+    minimum_chrome_version: "120",
+  },
+  firefox: {
+    // Firefox MV3 runs the background as an event page, not a service worker.
+    background: { scripts: ["background.js"], type: "module" },
+    browser_specific_settings: {
+      gecko: {
+        id: "kubeopen@kubeopen.dev",
+        strict_min_version: "142.0",
+        data_collection_permissions: { required: ["none"] },
+      },
+    },
+  },
+};
+
+const base = JSON.parse(await readFile(path.join(here, "manifest.base.json"), "utf8"));
+
+for (const [browser, extra] of Object.entries(BROWSERS)) {
+  const out = path.join(here, "dist", browser);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
+  await cp(path.join(here, "src"), out, { recursive: true });
+  // The wasm and its glue, laid out as in the npm package so its relative imports hold.
+  await cp(path.join(pkg, "manual.js"), path.join(out, "vendor", "kubeopen", "manual.js"));
+  for (const f of ["kubeopen.js", "kubeopen_bg.wasm"]) {
+    await cp(path.join(pkg, "dist", f), path.join(out, "vendor", "kubeopen", "dist", f));
+  }
+  const manifest = { ...base, ...extra };
+  await writeFile(path.join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  console.log(`extension: built ${path.relative(process.cwd(), out)}`);
+}
