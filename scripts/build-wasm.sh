@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package's wasm: cargo (size profile) -> wasm-bindgen (web target) -> wasm-opt -Oz
 # from npm `binaryen` (never Debian's: it corrupts wasm-bindgen output, TOOLCHAIN.md).
-# Skips wasm-bindgen and wasm-opt when cargo's output did not change. Prints shipped sizes.
+# Skips wasm-bindgen and wasm-opt when cargo's output did not change. `make build` prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +27,3 @@ else
   rm -f "$out/kubeopen_bg.wasm.d.ts" "$out/.gitignore"
   echo "$sum" > "$stamp"
 fi
-
-scripts/size-report.sh "$out"/kubeopen_bg.wasm "$out"/kubeopen.js crates/kubeopen-wasm/npm/*.js crates/kubeopen-wasm/npm/*.mjs

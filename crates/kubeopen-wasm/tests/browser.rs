@@ -1,6 +1,8 @@
 //! The facade in a real browser (headless Chromium via chromedriver): values cross the boundary
 //! with the right shapes, and errors arrive as `Error`s with a `code`.
 #![cfg(target_arch = "wasm32")]
+// `#[wasm_bindgen_test]` functions are tests, but clippy only exempts `#[test]` from unwrap_used.
+#![allow(clippy::unwrap_used)]
 
 use js_sys::Reflect;
 use kubeopen_wasm::segment_api::{format_segment, parse_segment};

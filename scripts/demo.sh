@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Starts the sandbox cluster and serves the www page; prints what to open. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SANDBOX_PORT="${SANDBOX_PORT:-6443}"
+WWW_PORT="${WWW_PORT:-5173}"
+
+die() { echo "demo: $*" >&2; exit 1; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$SANDBOX_PORT" "$WWW_PORT"; do
+  if port_busy "$p"; then
+    die "port $p on 127.0.0.1 is already in use; stop what uses it (ss -ltnp 'sport = :$p') or choose another: make demo SANDBOX_PORT=… WWW_PORT=…"
+  fi
+done
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "demo: stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+log=tests/.artifacts/demo-sandbox.log
+mkdir -p tests/.artifacts
+target/debug/kubeopen-sandbox --listen "127.0.0.1:$SANDBOX_PORT" >"$log" 2>&1 &
+pids+=($!)
+npx --no-install vite preview www --host 127.0.0.1 --port "$WWW_PORT" --strictPort >tests/.artifacts/demo-www.log 2>&1 &
+pids+=($!)
+
+# Wait until both answer (the sandbox prints its address when it listens).
+for _ in $(seq 1 100); do
+  if port_busy "$SANDBOX_PORT" && port_busy "$WWW_PORT"; then break; fi
+  sleep 0.1
+done
+port_busy "$SANDBOX_PORT" || die "the sandbox did not start; see $log"
+port_busy "$WWW_PORT" || die "the www server did not start; see tests/.artifacts/demo-www.log"
+
+cat <<MSG
+
+  kubeopen demo is running.
+
+  Sandbox API server   http://127.0.0.1:$SANDBOX_PORT   (try: curl http://127.0.0.1:$SANDBOX_PORT/version
+                                                         or: kubectl --server http://127.0.0.1:$SANDBOX_PORT get --raw /api)
+  Playground (www)     http://127.0.0.1:$WWW_PORT/
+
+  The extension, unpacked:
+    Chrome/Chromium: open chrome://extensions, turn on "Developer mode",
+                     "Load unpacked" and choose $(pwd)/extension/dist/chrome
+    Firefox:         open about:debugging#/runtime/this-firefox, "Load Temporary Add-on…"
+                     and choose $(pwd)/extension/dist/firefox/manifest.json
+
+  Press Ctrl-C to stop.
+MSG
+
+# Stop when either server dies, or on Ctrl-C.
+wait -n "${pids[@]}" || true
+echo "demo: a server exited; see tests/.artifacts/demo-*.log"
