@@ -15,14 +15,20 @@ for p in "$SANDBOX_PORT" "$WWW_PORT"; do
 done
 
 pids=()
-cleanup() {
-  trap - INT TERM EXIT
-  echo
-  echo "demo: stopping"
+stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+on_signal() {
+  trap - INT TERM EXIT
+  echo
+  echo "demo: stopping"
+  stop_all
+  echo "demo: stopped"
+  exit 0
+}
+trap on_signal INT TERM
+trap stop_all EXIT
 
 log=tests/.artifacts/demo-sandbox.log
 mkdir -p tests/.artifacts
@@ -58,4 +64,4 @@ MSG
 
 # Stop when either server dies, or on Ctrl-C.
 wait -n "${pids[@]}" || true
-echo "demo: a server exited; see tests/.artifacts/demo-*.log"
+die "a server exited on its own; see tests/.artifacts/demo-*.log"
