@@ -1,7 +1,7 @@
 // Builds extension/dist/chrome and extension/dist/firefox from one source: manifest.base.json plus
 // the per-browser differences below (the only place they live), the files in src/, and the npm
 // package's wasm build. Usage: node extension/build.mjs
-import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -27,13 +27,29 @@ const BROWSERS = {
   },
 };
 
+// Extension scripts import the npm package by name (so they type-check against its .d.ts); the
+// browser has no import maps for extensions, so the build points that one specifier at the copy.
+const PACKAGE_SPECIFIER = /from "kubeopen\/manual"/g;
+const VENDORED = 'from "./vendor/kubeopen/manual.js"';
+
+/** Copies src/ to `out`, resolving the package specifier in top-level scripts. */
+async function copySources(out) {
+  await cp(path.join(here, "src"), out, { recursive: true });
+  for (const entry of await readdir(path.join(here, "src"))) {
+    if (!entry.endsWith(".js")) continue;
+    const file = path.join(out, entry);
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace(PACKAGE_SPECIFIER, VENDORED));
+  }
+}
+
 const base = JSON.parse(await readFile(path.join(here, "manifest.base.json"), "utf8"));
 
 for (const [browser, extra] of Object.entries(BROWSERS)) {
   const out = path.join(here, "dist", browser);
   await rm(out, { recursive: true, force: true });
   await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
-  await cp(path.join(here, "src"), out, { recursive: true });
+  await copySources(out);
   // The wasm and its glue, laid out as in the npm package so its relative imports hold.
   await cp(path.join(pkg, "manual.js"), path.join(out, "vendor", "kubeopen", "manual.js"));
   for (const f of ["kubeopen.js", "kubeopen_bg.wasm"]) {

@@ -55,6 +55,7 @@ layer cargo-test     cargo cargo test --workspace --locked
 layer wasm-browser   cargo cargo test -p kubeopen-wasm --target wasm32-unknown-unknown --locked
 layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
 layer e2e-chromium   node  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
+layer typecheck      check npx --no-install tsc -p tsconfig.json
 layer web-ext-lint   check npx --no-install web-ext lint --source-dir extension/dist/firefox --self-hosted=false --warnings-as-errors
 if [ -x scripts/fuzz.sh ]; then
   layer fuzz         fuzz  scripts/fuzz.sh "$FUZZ_SECONDS"

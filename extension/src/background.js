@@ -1,7 +1,7 @@
 // @ts-check
 // The background (Chrome: service worker; Firefox: event page). Loads the wasm once and answers
 // the pages' messages. Service workers forbid top-level await, hence the explicit init.
-import init, { parseSegment, version } from "./vendor/kubeopen/manual.js";
+import init, { parseSegment, version } from "kubeopen/manual";
 import { MessageType, ext } from "./messages.js";
 
 const ready = init();
@@ -41,7 +41,7 @@ ext.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
   if (!answer) return false;
   ready.then(
     () => sendResponse(answer()),
-    (e) => sendResponse({ ok: false, error: { code: "WasmLoadFailed", message: String(e) } }),
+    (/** @type {unknown} */ e) => sendResponse({ ok: false, error: { code: "WasmLoadFailed", message: String(e) } }),
   );
   return true; // the answer comes asynchronously
 });

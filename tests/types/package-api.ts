@@ -1,0 +1,36 @@
+// Compiled with `strict` (tsconfig.json) against the package's generated .d.ts: a consumer's view.
+// A type error here fails `make test`; the @ts-expect-error lines prove the types are not `any`.
+import { parseSegment, formatSegment, version, type Segment, type KubeopenError } from "kubeopen";
+import init, { parseSegment as parseManual } from "kubeopen/manual";
+
+const seg: Segment = parseSegment("https:grafana:3000");
+const scheme: "" | "http" | "https" = seg.scheme;
+const joined: string = formatSegment({ scheme, name: seg.name, port: 3000 });
+const v: string = version();
+
+// @ts-expect-error: the port is a string, not a number
+const wrong: number = seg.port;
+// @ts-expect-error: only "", "http" and "https" are schemes
+formatSegment({ scheme: "ftp", name: "web" });
+// @ts-expect-error: the name is required
+formatSegment({ port: 80 });
+
+function describe(e: unknown): string {
+  const err = e as KubeopenError;
+  switch (err.code) {
+    case "InvalidSegment":
+    case "InvalidArgument":
+      return err.message;
+    default: {
+      const never: never = err.code;
+      return never;
+    }
+  }
+}
+
+async function manual(): Promise<Segment> {
+  await init();
+  return parseManual("web");
+}
+
+export { joined, v, wrong, describe, manual };
