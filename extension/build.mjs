@@ -51,7 +51,9 @@ for (const [browser, extra] of Object.entries(BROWSERS)) {
   await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
   await copySources(out);
   // The wasm and its glue, laid out as in the npm package so its relative imports hold.
-  await cp(path.join(pkg, "manual.js"), path.join(out, "vendor", "kubeopen", "manual.js"));
+  for (const f of ["manual.js", "api.js"]) {
+    await cp(path.join(pkg, f), path.join(out, "vendor", "kubeopen", f));
+  }
   for (const f of ["kubeopen.js", "kubeopen_bg.wasm"]) {
     await cp(path.join(pkg, "dist", f), path.join(out, "vendor", "kubeopen", "dist", f));
   }

@@ -1,7 +1,7 @@
 // The npm package under Node: the segment API against the upstream table (spec §1.1), and errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseSegment, formatSegment } from "kubeopen";
+import { parseSegment, formatSegment, KubeopenError } from "kubeopen";
 
 // apimachinery pkg/util/net/port_split_test.go TestSplitSchemeNamePort:
 // [in, scheme, name, port, valid, normalized]
@@ -37,12 +37,14 @@ test("the https:name quirk: two parts are name:port", () => {
   assert.deepEqual({ ...parseSegment("https:web") }, { scheme: "", name: "https", port: "web" });
 });
 
-test("errors are Error instances with code, message and detail", () => {
+test("errors are KubeopenError instances (an Error) with code, message and detail", () => {
   try {
     parseSegment("ftp:web:21");
     assert.fail("should throw");
   } catch (e) {
+    assert.ok(e instanceof KubeopenError);
     assert.ok(e instanceof Error);
+    assert.equal(e.name, "KubeopenError");
     assert.equal(e.code, "InvalidSegment");
     assert.match(e.message, /"ftp"/);
     assert.equal(e.detail.rule, "unknown-scheme");

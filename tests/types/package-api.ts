@@ -1,6 +1,6 @@
 // Compiled with `strict` (tsconfig.json) against the package's generated .d.ts: a consumer's view.
 // A type error here fails `make test`; the @ts-expect-error lines prove the types are not `any`.
-import { parseSegment, formatSegment, version, type Segment, type KubeopenError } from "kubeopen";
+import { parseSegment, formatSegment, version, KubeopenError, type Segment } from "kubeopen";
 import init, { parseSegment as parseManual } from "kubeopen/manual";
 
 const seg: Segment = parseSegment("https:grafana:3000");
@@ -16,7 +16,8 @@ formatSegment({ scheme: "ftp", name: "web" });
 formatSegment({ port: 80 });
 
 function describe(e: unknown): string {
-  const err = e as KubeopenError;
+  if (!(e instanceof KubeopenError)) return String(e);
+  const err = e;
   switch (err.code) {
     case "InvalidSegment":
     case "InvalidArgument":

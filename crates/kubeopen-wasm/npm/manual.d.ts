@@ -1,5 +1,5 @@
-export * from "./dist/kubeopen.js";
+export * from "./index.js";
 /** Loads and instantiates the wasm once; later calls return the same promise. */
 export default function init(options?: {
   module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
-}): Promise<unknown>;
+}): Promise<void>;

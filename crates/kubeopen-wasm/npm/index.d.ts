@@ -1,0 +1,11 @@
+// The public API: exactly what api.js exports. The declarations themselves are generated from
+// the Rust crate (typescript_custom_section and wasm-bindgen signatures) into dist/kubeopen.d.ts.
+export {
+  parseSegment,
+  formatSegment,
+  version,
+  KubeopenError,
+  type KubeopenErrorCode,
+  type Segment,
+  type SegmentInput,
+} from "./dist/kubeopen.js";
