@@ -54,6 +54,7 @@ layer clippy-wasm    check cargo clippy -p kubeopen-wasm --target wasm32-unknown
 layer cargo-test     cargo cargo test --workspace --locked
 layer wasm-browser   cargo cargo test -p kubeopen-wasm --target wasm32-unknown-unknown --locked
 layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
+layer consumers      node  node --test --test-reporter=tap --test-concurrency=1 tests/consumers/*.test.mjs
 layer e2e-chromium   node  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
 layer typecheck      check npx --no-install tsc -p tsconfig.json
 layer web-ext-lint   check npx --no-install web-ext lint --source-dir extension/dist/firefox --self-hosted=false --warnings-as-errors

@@ -1,0 +1,150 @@
+// The packed npm package (`npm pack`, unmodified) in every kind of project a dashboard author has:
+// Node ESM and CommonJS, a Vite app (dev server and production build), webpack 5, a plain
+// <script type="module"> page, and strict TypeScript. Each consumer prints the same result.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchPlain } from "../e2e/chromium.mjs";
+import { serveStatic } from "../e2e/static-server.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const sources = path.join(root, "tests", "consumers");
+const work = path.join(root, "tests", ".artifacts", "consumers");
+const installed = path.join(work, "node_modules", "kubeopen");
+
+const EXPECTED = {
+  seg: { scheme: "https", name: "grafana", port: "3000" },
+  joined: "web:80",
+  version: "0.1.0",
+  code: "InvalidSegment",
+};
+
+/** @type {import("playwright-core").Browser} */
+let browser;
+
+before(async () => {
+  await rm(work, { recursive: true, force: true });
+  await mkdir(installed, { recursive: true });
+  // Exactly what `npm install kubeopen-0.1.0.tgz` unpacks.
+  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", work, path.join(root, "crates/kubeopen-wasm/npm")], {
+    encoding: "utf8",
+  }).trim();
+  execFileSync("tar", ["-xzf", path.join(work, tgz), "-C", installed, "--strip-components=1"]);
+  for (const entry of await readdir(sources)) {
+    if (entry.endsWith(".test.mjs")) continue;
+    await cp(path.join(sources, entry), path.join(work, entry), { recursive: true });
+  }
+  browser = await launchPlain();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Loads `url` in Chromium and returns the JSON the page wrote into #result. @param {string} url */
+async function pageResult(url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    return JSON.parse(/** @type {string} */ (await page.locator("#result").textContent()));
+  } finally {
+    await page.close();
+  }
+}
+
+/** @param {string} dir */
+async function du(dir) {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+test("the packed package contains only what it ships, under 1 MB unpacked", async () => {
+  const files = (await readdir(installed, { recursive: true })).sort();
+  for (const needed of ["package.json", "index.js", "api.js", "node.mjs", "manual.js", "index.d.ts", "dist/kubeopen_bg.wasm"]) {
+    assert.ok(files.includes(needed), `${needed} is in the tarball`);
+  }
+  assert.ok(!files.some((f) => f.includes(".source.sha256")), "no build stamps");
+  assert.ok((await du(installed)) < 1_000_000);
+});
+
+test("Node ESM: import", () => {
+  const out = execFileSync(process.execPath, [path.join(work, "node-esm", "index.mjs")], { encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), EXPECTED);
+});
+
+test("Node CommonJS: require", () => {
+  const out = execFileSync(process.execPath, [path.join(work, "node-cjs", "index.cjs")], { encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), EXPECTED);
+});
+
+test("TypeScript strict against the package's .d.ts", () => {
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", path.join(work, "ts-strict")], { encoding: "utf8" });
+});
+
+test("plain <script type=module> page, no bundler", async () => {
+  const server = await serveStatic(work);
+  try {
+    assert.deepEqual(await pageResult(`${server.url}plain/index.html`), EXPECTED);
+  } finally {
+    await server.close();
+  }
+});
+
+test("Vite production build", async () => {
+  const { build } = await import("vite");
+  const dir = path.join(work, "vite");
+  await build({ root: dir, logLevel: "silent", base: "./", build: { outDir: "dist", target: "es2022" } });
+  const server = await serveStatic(path.join(dir, "dist"));
+  try {
+    assert.deepEqual(await pageResult(server.url), EXPECTED);
+  } finally {
+    await server.close();
+  }
+});
+
+test("Vite dev server", async () => {
+  const { createServer } = await import("vite");
+  const server = await createServer({
+    root: path.join(work, "vite"),
+    logLevel: "silent",
+    server: { port: 0, host: "127.0.0.1" },
+  });
+  await server.listen();
+  try {
+    const url = server.resolvedUrls?.local[0];
+    assert.ok(url);
+    assert.deepEqual(await pageResult(url), EXPECTED);
+  } finally {
+    await server.close();
+  }
+});
+
+test("webpack 5 production build", async () => {
+  const { default: webpack } = await import("webpack");
+  const dir = path.join(work, "webpack");
+  const stats = await new Promise((resolve, reject) =>
+    webpack(
+      { mode: "production", context: dir, entry: "../browser-app.js", output: { path: path.join(dir, "dist"), filename: "main.js" } },
+      (err, s) => (err ? reject(err) : resolve(s)),
+    ),
+  );
+  assert.ok(!stats.hasErrors(), stats.toString("errors-only"));
+  await cp(path.join(dir, "index.html"), path.join(dir, "dist", "index.html"));
+  const server = await serveStatic(path.join(dir, "dist"));
+  try {
+    assert.deepEqual(await pageResult(server.url), EXPECTED);
+  } finally {
+    await server.close();
+  }
+});
