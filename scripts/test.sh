@@ -57,6 +57,8 @@ layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
 layer consumers      node  node --test --test-reporter=tap --test-concurrency=1 tests/consumers/*.test.mjs
 layer e2e-chromium   node  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
 layer typecheck      check npx --no-install tsc -p tsconfig.json
+# Node 20 has WebSocket (for WebDriver BiDi) only behind this flag.
+layer e2e-firefox    node  node --experimental-websocket --no-warnings --test --test-reporter=tap --test-concurrency=1 tests/firefox/*.test.mjs
 layer web-ext-lint   check npx --no-install web-ext lint --source-dir extension/dist/firefox --self-hosted=false --warnings-as-errors
 if [ -x scripts/fuzz.sh ]; then
   layer fuzz         fuzz  scripts/fuzz.sh "$FUZZ_SECONDS"
