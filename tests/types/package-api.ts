@@ -1,6 +1,17 @@
 // Compiled with `strict` (tsconfig.json) against the package's generated .d.ts: a consumer's view.
 // A type error here fails `make test`; the @ts-expect-error lines prove the types are not `any`.
-import { parseSegment, formatSegment, version, KubeopenError, type Segment } from "kubeopen";
+import {
+  parseSegment,
+  formatSegment,
+  version,
+  proxyUrl,
+  parseProxyUrl,
+  resolveAddress,
+  KubeopenError,
+  type Segment,
+  type Target,
+  type ProxyUrlParts,
+} from "kubeopen";
 import init, { parseSegment as parseManual } from "kubeopen/manual";
 
 const seg: Segment = parseSegment("https:grafana:3000");
@@ -20,6 +31,9 @@ function describe(e: unknown): string {
   const err = e;
   switch (err.code) {
     case "InvalidSegment":
+    case "InvalidTarget":
+    case "InvalidServer":
+    case "InvalidAddress":
     case "InvalidArgument":
       return err.message;
     default: {
@@ -34,4 +48,14 @@ async function manual(): Promise<Segment> {
   return parseManual("web");
 }
 
-export { joined, v, wrong, describe, manual };
+const grafana: Target = { kind: "service", namespace: "monitoring", name: "grafana", port: 3000 };
+const url: string = proxyUrl("https://k8s.example", grafana, "d/x", { var: ["a", "b"], orgId: "1" });
+const parts: ProxyUrlParts | null = parseProxyUrl(url);
+const ns: string | undefined = parts?.target.kind === "node" ? undefined : parts?.target.namespace;
+const resolvedPort: string = resolveAddress("grafana.monitoring:3000").target.port;
+// @ts-expect-error: a node has no namespace
+const badNode: Target = { kind: "node", namespace: "x", name: "n" };
+// @ts-expect-error: services need a namespace
+const badService: Target = { kind: "service", name: "web" };
+
+export { joined, v, wrong, describe, manual, ns, resolvedPort, badNode, badService };

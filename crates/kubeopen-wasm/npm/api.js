@@ -1,9 +1,96 @@
 // The package's public JavaScript API, over the wasm-bindgen glue. Conversion and wiring only:
 // every rule lives in the Rust core. Entry points (index.js, node.mjs, manual.js) initialise the
 // wasm, call `attach()`, and re-export this module.
-import { __registerErrorClass } from "./dist/kubeopen.js";
+import {
+  __registerErrorClass,
+  __proxyPath,
+  __proxyUrl,
+  __parseProxyUrl,
+  __resolveAddress,
+} from "./dist/kubeopen.js";
 
 export { parseSegment, formatSegment, version } from "./dist/kubeopen.js";
+
+// Hot functions cross into wasm as one `\0`-joined string and come back the same way: reading a
+// JS object field by field from wasm costs several times the whole budget (crates/kubeopen-wasm/
+// src/packed.rs). Only type checks and joining happen here; every rule is in the Rust core, which
+// also refuses a NUL inside a field (it would change the field count).
+const NUL = "\0";
+
+/**
+ * A string field, `""` for undefined/null; numbers only where `numeric` (ports).
+ * @param {unknown} value @param {string} what @param {boolean} [numeric]
+ */
+function text(value, what, numeric = false) {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
+  if (numeric && typeof value === "number") return String(value);
+  throw new KubeopenError("InvalidArgument", `${what} must be a string${numeric ? " or a number" : ""}, got ${typeof value}`);
+}
+
+/** @param {unknown} t */
+function packTarget(t) {
+  if (typeof t !== "object" || t === null) throw new KubeopenError("InvalidArgument", "target must be an object");
+  const o = /** @type {Record<string, unknown>} */ (t);
+  return (
+    text(o.kind, "target.kind") + NUL + text(o.namespace, "target.namespace") + NUL + text(o.name, "target.name") +
+    NUL + text(o.scheme, "target.scheme") + NUL + text(o.port, "target.port", true)
+  );
+}
+
+/** @param {unknown} query */
+function packQuery(query) {
+  if (query === undefined || query === null) return "";
+  if (typeof query === "string") return "r" + NUL + query;
+  if (typeof query !== "object") throw new KubeopenError("InvalidArgument", "query must be a string or an object");
+  let out = "p";
+  for (const [key, value] of Object.entries(query)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      out += NUL + key + NUL + text(v, `query[${JSON.stringify(key)}]`, true);
+    }
+  }
+  return out;
+}
+
+/** @param {string[]} f @param {number} i */
+function unpackTarget(f, i) {
+  const [kind, namespace, name, scheme, port] = f.slice(i, i + 5);
+  return kind === "node" ? { kind, name, scheme, port } : { kind, namespace, name, scheme, port };
+}
+
+/** `""` is none; `"=value"` is value. @param {string} field */
+function optional(field) {
+  return field === "" ? null : field.slice(1);
+}
+
+/** @param {unknown} target */
+export function proxyPath(target) {
+  return __proxyPath(packTarget(target));
+}
+
+/** @param {string} server @param {unknown} target @param {string} [path] @param {unknown} [query] */
+export function proxyUrl(server, target, path, query) {
+  return __proxyUrl(
+    text(server, "server") + NUL + packTarget(target) + NUL + text(path, "path") + NUL + packQuery(query),
+  );
+}
+
+/** @param {string} url */
+export function parseProxyUrl(url) {
+  const packed = __parseProxyUrl(text(url, "url"));
+  if (packed === "") return null;
+  const f = packed.split(NUL);
+  return { server: f[0], target: unpackTarget(f, 1), path: f[6], query: optional(f[7]), fragment: optional(f[8]) };
+}
+
+/** @param {string} input @param {{ namespace?: string, clusterDomain?: string }} [options] */
+export function resolveAddress(input, options) {
+  const o = options ?? {};
+  const f = __resolveAddress(
+    text(input, "input") + NUL + text(o.namespace, "options.namespace") + NUL + text(o.clusterDomain, "options.clusterDomain"),
+  ).split(NUL);
+  return { target: unpackTarget(f, 0), path: f[5], query: optional(f[6]), fragment: optional(f[7]), server: optional(f[8]) };
+}
 
 /** What every kubeopen function throws: a stable `code`, a message, sometimes a `detail`. */
 export class KubeopenError extends Error {

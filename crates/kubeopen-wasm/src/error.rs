@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &str = r#"
 /** Every `code` a kubeopen function can throw. */
-export type KubeopenErrorCode = "InvalidSegment" | "InvalidArgument";
+export type KubeopenErrorCode = "InvalidSegment" | "InvalidTarget" | "InvalidServer" | "InvalidAddress" | "InvalidArgument";
 
 /** What kubeopen throws: `code` is stable; `detail` says what was wrong and where, when useful. */
 export class KubeopenError extends Error {
@@ -31,6 +31,12 @@ export class KubeopenError extends Error {
 pub enum KubeopenErrorCode {
     /// A `[scheme:]name[:port]` segment that Kubernetes would refuse.
     InvalidSegment,
+    /// A target whose kind, namespace, name or port Kubernetes would refuse.
+    InvalidTarget,
+    /// A server base URL kubeopen cannot build on.
+    InvalidServer,
+    /// Typed input that is none of the address forms.
+    InvalidAddress,
     /// A JavaScript argument of the wrong type or shape.
     InvalidArgument,
 }
@@ -39,6 +45,9 @@ impl KubeopenErrorCode {
     fn as_str(self) -> &'static str {
         match self {
             KubeopenErrorCode::InvalidSegment => "InvalidSegment",
+            KubeopenErrorCode::InvalidTarget => "InvalidTarget",
+            KubeopenErrorCode::InvalidServer => "InvalidServer",
+            KubeopenErrorCode::InvalidAddress => "InvalidAddress",
             KubeopenErrorCode::InvalidArgument => "InvalidArgument",
         }
     }

@@ -7,6 +7,8 @@
 
 mod error;
 mod js;
+mod packed;
+pub mod proxy_api;
 pub mod segment_api;
 
 pub use error::KubeopenErrorCode;

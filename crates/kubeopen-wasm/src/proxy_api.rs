@@ -1,0 +1,236 @@
+//! `proxyPath`, `proxyUrl`, `parseProxyUrl`, `resolveAddress` (core `target`, `proxy_url`,
+//! `address`). The raw exports take and return packed strings (see `packed.rs`); `api.js` gives
+//! them the contract's shapes.
+
+use kubeopen::address::{AddressError, AddressOptions, resolve_address};
+use kubeopen::proxy_url::{ProxyUrlError, Query, parse_proxy_url, proxy_path, proxy_url};
+use kubeopen::segment::Scheme;
+use kubeopen::target::{Kind, Port, Target, TargetError};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{KubeopenErrorCode, invalid_argument, kubeopen_error};
+use crate::packed::{fields, push_field, push_optional};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PROXY: &str = r#"
+/** What is proxied to. Services and pods are namespaced; nodes are not. */
+export type Target =
+  | { kind: "service" | "pod"; namespace: string; name: string; scheme?: "" | "http" | "https"; port?: string | number }
+  | { kind: "node"; name: string; scheme?: "" | "http" | "https"; port?: string | number };
+
+/** A target as kubeopen returns it: every field present, the port as a string (`""` for none). */
+export type ParsedTarget =
+  | { kind: "service" | "pod"; namespace: string; name: string; scheme: "" | "http" | "https"; port: string }
+  | { kind: "node"; name: string; scheme: "" | "http" | "https"; port: string };
+
+/** A query: a raw string (`"a=1&b=2"`), or keys with one or more values, form-encoded in order. */
+export type Query = string | Record<string, string | readonly string[]>;
+
+/** The path of the target's proxy prefix, ending with `/proxy/`. Throws `InvalidTarget`. */
+export function proxyPath(target: Target): string;
+
+/**
+ * The proxy URL of `target` on `server`, opening `path` (`"d/abc?orgId=1#panel"`), with `query`
+ * appended. No `path` can leave the target's `/proxy/` prefix. Throws `InvalidTarget`, `InvalidServer`.
+ */
+export function proxyUrl(server: string, target: Target, path?: string, query?: Query): string;
+
+/** A proxy URL taken apart. `path` is everything after `/proxy`, still percent-encoded. */
+export interface ProxyUrlParts {
+  server: string;
+  target: ParsedTarget;
+  path: string;
+  query: string | null;
+  fragment: string | null;
+}
+
+/** Takes a proxy URL apart; `null` for anything that is not one. */
+export function parseProxyUrl(url: string): ProxyUrlParts | null;
+
+/** Defaults for what an address leaves out. */
+export interface AddressOptions {
+  /** Default `"default"`. */
+  namespace?: string;
+  /** Default `"cluster.local"`. */
+  clusterDomain?: string;
+}
+
+/** What a typed address resolves to. `server` is set when the input was a full proxy URL. */
+export interface ResolvedAddress {
+  target: ParsedTarget;
+  path: string;
+  query: string | null;
+  fragment: string | null;
+  server: string | null;
+}
+
+/**
+ * Resolves what a person types — `grafana.monitoring.svc:3000/d/x`, `svc/monitoring/grafana:3000`,
+ * `https:kubernetes-dashboard: -n kubernetes-dashboard`, `node/n1/metrics`, a proxy URL — to a
+ * target and path. Throws `InvalidAddress` saying which form was expected.
+ */
+export function resolveAddress(input: string, options?: AddressOptions): ResolvedAddress;
+"#;
+
+fn target_error(e: &TargetError) -> JsValue {
+    kubeopen_error(KubeopenErrorCode::InvalidTarget, &e.to_string(), &[])
+}
+
+fn proxy_url_error(e: &ProxyUrlError) -> JsValue {
+    let ProxyUrlError::Server { server, reason, at } = e;
+    kubeopen_error(
+        KubeopenErrorCode::InvalidServer,
+        &e.to_string(),
+        &[
+            ("input", server.as_str().into()),
+            ("rule", (*reason).into()),
+            ("at", (*at as u32).into()),
+        ],
+    )
+}
+
+fn address_error(input: &str, e: &AddressError) -> JsValue {
+    kubeopen_error(
+        KubeopenErrorCode::InvalidAddress,
+        &e.to_string(),
+        &[("input", input.into())],
+    )
+}
+
+/// Builds a target from its packed fields: kind, namespace, name, scheme, port.
+fn unpack_target([kind, namespace, name, scheme, port]: [&str; 5]) -> Result<Target, JsValue> {
+    let kind = match kind {
+        "service" => Kind::Service,
+        "pod" => Kind::Pod,
+        "node" => Kind::Node,
+        other => {
+            return Err(invalid_argument(&format!(
+                "target.kind must be \"service\", \"pod\" or \"node\", got {other:?}"
+            )));
+        }
+    };
+    let namespace = (kind != Kind::Node || !namespace.is_empty()).then_some(namespace);
+    let scheme = Scheme::from_segment_str(scheme).map_err(|()| {
+        invalid_argument(&format!(
+            "target.scheme must be \"\", \"http\" or \"https\", got {scheme:?}"
+        ))
+    })?;
+    let port = if port.is_empty() {
+        None
+    } else {
+        Some(Port::parse(port).map_err(|e| target_error(&e))?)
+    };
+    Ok(Target::new(kind, namespace, name)
+        .map_err(|e| target_error(&e))?
+        .with_scheme(scheme)
+        .with_port(port))
+}
+
+fn push_target(out: &mut String, t: &Target) {
+    push_field(out, kind_str(t.kind()));
+    push_field(out, t.namespace().unwrap_or(""));
+    push_field(out, t.name());
+    push_field(out, t.scheme().map_or("", Scheme::as_str));
+    push_field(out, &t.port().map(ToString::to_string).unwrap_or_default());
+}
+
+fn kind_str(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Service => "service",
+        Kind::Pod => "pod",
+        Kind::Node => "node",
+    }
+}
+
+/// `target` packed: kind, namespace, name, scheme, port.
+#[wasm_bindgen(js_name = "__proxyPath", skip_typescript)]
+pub fn proxy_path_packed(target: &str) -> Result<String, JsValue> {
+    Ok(proxy_path(&unpack_target(fields(target, "proxyPath")?)?))
+}
+
+/// Packed: server, kind, namespace, name, scheme, port, path, query mode (`""` none, `"r"` raw,
+/// `"p"` pairs), then the raw query or the pairs (key, value, key, value…).
+#[wasm_bindgen(js_name = "__proxyUrl", skip_typescript)]
+pub fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
+    let mut head = packed.splitn(9, crate::packed::SEP);
+    let mut next = || {
+        head.next()
+            .ok_or_else(|| invalid_argument("proxyUrl: malformed call"))
+    };
+    let server = next()?;
+    let target = unpack_target([next()?, next()?, next()?, next()?, next()?])?;
+    let path = next()?;
+    let mode = next()?;
+    let rest = head.next().unwrap_or("");
+    let pairs: Vec<(&str, &str)>;
+    let query = match mode {
+        "" => Query::None,
+        "r" => Query::Raw(rest),
+        "p" => {
+            let items: Vec<&str> = rest.split(crate::packed::SEP).collect();
+            if !items.len().is_multiple_of(2) {
+                return Err(invalid_argument(
+                    "proxyUrl: a query key or value contains a NUL character (U+0000)",
+                ));
+            }
+            pairs = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+            Query::Pairs(&pairs)
+        }
+        _ => return Err(invalid_argument("proxyUrl: malformed call")),
+    };
+    if mode == "r" && rest.contains(crate::packed::SEP) {
+        return Err(invalid_argument(
+            "proxyUrl: the query contains a NUL character (U+0000)",
+        ));
+    }
+    proxy_url(server, &target, path, query).map_err(|e| proxy_url_error(&e))
+}
+
+/// `""` when `url` is not a proxy URL; else server, kind, namespace, name, scheme, port, path,
+/// query (optional), fragment (optional).
+#[wasm_bindgen(js_name = "__parseProxyUrl", skip_typescript)]
+pub fn parse_proxy_url_packed(url: &str) -> String {
+    let Some(parts) = parse_proxy_url(url) else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(url.len() + 16);
+    out.push_str(&parts.server);
+    out.push(crate::packed::SEP);
+    let mut target = String::new();
+    push_target(&mut target, &parts.target);
+    out.push_str(&target);
+    out.push(crate::packed::SEP);
+    out.push_str(&parts.path);
+    push_optional(&mut out, parts.query.as_deref());
+    push_optional(&mut out, parts.fragment.as_deref());
+    out
+}
+
+/// Packed in: input, namespace, cluster domain. Out: kind, namespace, name, scheme, port, path,
+/// query, fragment, server (the last three optional).
+#[wasm_bindgen(js_name = "__resolveAddress", skip_typescript)]
+pub fn resolve_address_packed(packed: &str) -> Result<String, JsValue> {
+    let [input, namespace, cluster_domain] = fields(packed, "resolveAddress")?;
+    let defaults = AddressOptions::default();
+    let options = AddressOptions {
+        namespace: if namespace.is_empty() {
+            defaults.namespace
+        } else {
+            namespace.to_owned()
+        },
+        cluster_domain: if cluster_domain.is_empty() {
+            defaults.cluster_domain
+        } else {
+            cluster_domain.to_owned()
+        },
+    };
+    let a = resolve_address(input, &options).map_err(|e| address_error(input, &e))?;
+    let mut out = String::with_capacity(input.len() + 32);
+    push_target(&mut out, &a.target);
+    out.push(crate::packed::SEP);
+    out.push_str(&a.path);
+    push_optional(&mut out, a.query.as_deref());
+    push_optional(&mut out, a.fragment.as_deref());
+    push_optional(&mut out, a.server.as_deref());
+    Ok(out)
+}
