@@ -24,12 +24,13 @@ if [ "$have_wb" != "$WASM_BINDGEN_VERSION" ]; then
     || die "could not install wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io"
 fi
 
-# --- Debian packages: Chromium + driver, Firefox ESR ---------------------------
+# --- Debian packages: Chromium + driver, Firefox ESR, Prometheus (a real app) --
 if [ "$need_browsers" = 1 ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  [ -x /usr/bin/prometheus ] || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     step "apt-get install ${missing[*]}"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

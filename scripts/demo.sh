@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Starts the sandbox cluster and serves the www page; prints what to open. Ctrl-C stops both.
+# Starts the sandbox cluster (tests/fixtures/clusters/demo.yaml), a real Prometheus behind it, and
+# the www page; prints what to open. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SANDBOX_PORT="${SANDBOX_PORT:-6443}"
 WWW_PORT="${WWW_PORT:-5173}"
+# The fixture's monitoring/prometheus pod dials 127.0.0.1:9090: not configurable.
+PROMETHEUS_PORT=9090
+FIXTURE=tests/fixtures/clusters/demo.yaml
 
 die() { echo "demo: $*" >&2; exit 1; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -32,8 +36,16 @@ trap stop_all EXIT
 
 log=tests/.artifacts/demo-sandbox.log
 mkdir -p tests/.artifacts
-target/debug/kubeopen-sandbox --listen "127.0.0.1:$SANDBOX_PORT" >"$log" 2>&1 &
+target/debug/kubeopen-sandbox --listen "127.0.0.1:$SANDBOX_PORT" --fixture "$FIXTURE" --verbose >"$log" 2>&1 &
 pids+=($!)
+if port_busy "$PROMETHEUS_PORT"; then
+  prometheus_note="port $PROMETHEUS_PORT is already in use: monitoring/prometheus will proxy to whatever listens there"
+else
+  prometheus --config.file=tests/fixtures/prometheus/prometheus.yml --storage.tsdb.path=tests/.artifacts/prometheus-data \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >tests/.artifacts/demo-prometheus.log 2>&1 &
+  pids+=($!)
+  prometheus_note="Debian's Prometheus on 127.0.0.1:$PROMETHEUS_PORT"
+fi
 npx --no-install vite preview www --host 127.0.0.1 --port "$WWW_PORT" --strictPort >tests/.artifacts/demo-www.log 2>&1 &
 pids+=($!)
 
@@ -49,8 +61,12 @@ cat <<MSG
 
   kubeopen demo is running.
 
-  Sandbox API server   http://127.0.0.1:$SANDBOX_PORT   (try: curl http://127.0.0.1:$SANDBOX_PORT/version
-                                                         or: kubectl --server http://127.0.0.1:$SANDBOX_PORT get --raw /api)
+  Sandbox API server   http://127.0.0.1:$SANDBOX_PORT   (cluster: $FIXTURE; request log: $log)
+    kubectl --server http://127.0.0.1:$SANDBOX_PORT get svc -A
+    kubectl --server http://127.0.0.1:$SANDBOX_PORT cluster-info
+  Apps through the API server's proxy, as a browser sees them without kubeopen:
+    http://127.0.0.1:$SANDBOX_PORT/api/v1/namespaces/demo/services/web:http/proxy/
+    http://127.0.0.1:$SANDBOX_PORT/api/v1/namespaces/monitoring/services/prometheus:web/proxy/   ($prometheus_note)
   Playground (www)     http://127.0.0.1:$WWW_PORT/
 
   The extension, unpacked:

@@ -1,41 +1,100 @@
-//! The HTTP/1.1 listener: accepts connections, routes by the raw request path, stops on Ctrl-C.
+//! The HTTP/1.1 listener (plain or TLS), authentication, request info and routing.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use hyper::body::Incoming;
+use hyper::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
-use crate::api;
+use crate::api::{self, Kind};
+use crate::auth::{Attributes, Auth};
+use crate::fixture::Cluster;
+use crate::gourl;
+use crate::proxy;
+
+/// Boxed error for bodies.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// The response body type used everywhere.
+pub type Body = BoxBody<Bytes, BoxError>;
+
+/// A complete body.
+pub fn full(b: impl Into<Bytes>) -> Body {
+    Full::new(b.into()).map_err(|never| match never {}).boxed()
+}
+
+/// Everything a request handler needs.
+pub struct State {
+    /// The cluster.
+    pub cluster: Cluster,
+    /// Fixture IP → loopback address to dial.
+    pub net: HashMap<IpAddr, IpAddr>,
+    /// Authn/authz.
+    pub auth: Auth,
+    /// Log proxied requests.
+    pub verbose: bool,
+    /// Forward the query string on upgrades (the fix proposed in kubernetes PR #139292).
+    pub fix_upgrade_query: bool,
+    /// When the sandbox started (creationTimestamp of every object).
+    pub started: SystemTime,
+    /// TLS client for `https` backends (no verification, like the API server's proxy transport).
+    pub tls_client: Arc<rustls::ClientConfig>,
+    /// Pooled keep-alive client for plain-HTTP backends (Go's transport pools too).
+    pub pool: Pool,
+}
+
+/// The pooled HTTP/1.1 client type.
+pub type Pool =
+    hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>;
+
+/// A pooled client that keeps the `Host` header it is given.
+pub fn new_pool() -> Pool {
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    http.set_nodelay(true);
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .pool_idle_timeout(std::time::Duration::from_secs(90))
+        .pool_max_idle_per_host(64)
+        .build(http)
+}
 
 /// Serves until Ctrl-C (SIGINT) or SIGTERM.
-pub async fn serve(listen: SocketAddr) -> std::io::Result<()> {
-    let listener = TcpListener::bind(listen).await.map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("cannot listen on {listen}: {e} (is another server using this port?)"),
-        )
-    })?;
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> std::io::Result<()> {
     let local = listener.local_addr()?;
-    println!("kubeopen-sandbox listening on http://{local}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("kubeopen-sandbox listening on {scheme}://{local}");
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, _peer) = match accepted {
+                let (stream, peer) = match accepted {
                     Ok(c) => c,
                     Err(e) => { eprintln!("kubeopen-sandbox: accept: {e}"); continue; }
                 };
+                let state = state.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |req| handle(req, local));
-                    // Client hang-ups are normal; nothing to report.
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    match tls {
+                        Some(acc) => match acc.accept(stream).await {
+                            Ok(s) => serve_conn(s, state, local, peer).await,
+                            Err(e) => if state.verbose { eprintln!("kubeopen-sandbox: TLS handshake with {peer}: {e}"); }
+                        },
+                        None => serve_conn(stream, state, local, peer).await,
+                    }
                 });
             }
             () = &mut shutdown => {
@@ -46,11 +105,217 @@ pub async fn serve(listen: SocketAddr) -> std::io::Result<()> {
     }
 }
 
+async fn serve_conn<S>(io: S, state: Arc<State>, local: SocketAddr, peer: SocketAddr)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, Infallible>(handle(req, state, local, peer).await) }
+    });
+    // Client hang-ups are normal; nothing to report.
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades()
+        .await;
+}
+
+fn plain(code: StatusCode, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(full(text));
+    *r.status_mut() = code;
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// The verb kube-apiserver derives from the method.
+fn verb_for(method: &Method, has_name: bool) -> &'static str {
+    match *method {
+        Method::GET | Method::HEAD => {
+            if has_name {
+                "get"
+            } else {
+                "list"
+            }
+        }
+        Method::POST => "create",
+        Method::PUT => "update",
+        Method::PATCH => "patch",
+        Method::DELETE => "delete",
+        _ => "",
+    }
+}
+
+/// `content.IsPathSegmentName`.
+fn path_segment_name_problem(name: &str) -> Option<&'static str> {
+    match name {
+        "." => Some("may not be '.'"),
+        ".." => Some("may not be '..'"),
+        _ if name.contains('/') => Some("may not contain '/'"),
+        _ if name.contains('%') => Some("may not contain '%'"),
+        _ => None,
+    }
+}
+
 async fn handle(
-    req: Request<hyper::body::Incoming>,
+    mut req: Request<Incoming>,
+    state: Arc<State>,
     local: SocketAddr,
-) -> Result<Response<Full<Bytes>>, Infallible> {
-    Ok(api::route(req.method(), req.uri().path(), local))
+    peer: SocketAddr,
+) -> Response<Body> {
+    // Go's server refuses a request target whose escapes do not decode.
+    let Ok(decoded) = gourl::unescape(req.uri().path()) else {
+        return plain(StatusCode::BAD_REQUEST, "400 Bad Request");
+    };
+    let auth_header = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let user = match state.auth.authenticate(auth_header) {
+        Ok(u) => u,
+        Err(()) => {
+            return api::status(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized", None);
+        }
+    };
+    // The authentication filter deletes the header: backends never see the caller's token.
+    req.headers_mut().remove(AUTHORIZATION);
+    let path = String::from_utf8_lossy(&decoded).into_owned();
+
+    if api::is_discovery_path(&path) {
+        let verb = if req.method() == Method::HEAD {
+            "head"
+        } else {
+            "get"
+        };
+        let attrs = Attributes {
+            verb,
+            resource: None,
+            namespace: "",
+            name: None,
+            path: &path,
+        };
+        if let Err(msg) = state.auth.authorize(user.as_ref(), &attrs) {
+            return forbidden(&msg, None, None);
+        }
+        if req.method() != Method::GET && req.method() != Method::HEAD {
+            return api::method_not_allowed();
+        }
+        if let Some(r) = api::discovery(&path, local) {
+            return r;
+        }
+    }
+
+    // requestinfo.go: trim '/' at both ends, split on '/', keep empty and dot segments.
+    let trimmed = trim_slashes(&decoded);
+    let parts: Vec<&[u8]> = trimmed.split(|&c| c == b'/').collect();
+    if parts.len() < 3 || parts[0] != b"api" || parts[1] != b"v1" {
+        return api::no_such_path();
+    }
+    let mut cur: &[&[u8]] = &parts[2..];
+    let mut namespace: Option<String> = None;
+    if cur[0] == b"namespaces" && cur.len() > 1 {
+        namespace = Some(String::from_utf8_lossy(cur[1]).into_owned());
+        if cur.len() > 2 && cur[2] != b"status" && cur[2] != b"finalize" {
+            cur = &cur[2..];
+        }
+    }
+    let resource = String::from_utf8_lossy(cur[0]).into_owned();
+    let name = cur.get(1).map(|n| String::from_utf8_lossy(n).into_owned());
+    let subresource = cur.get(2).map(|s| String::from_utf8_lossy(s).into_owned());
+    let Some(kind) = Kind::from_resource(&resource) else {
+        return api::no_such_path();
+    };
+    // `namespaces/{name}` is the namespace itself.
+    let ns_for_scope = if kind == Kind::Namespaces {
+        None
+    } else {
+        namespace.clone()
+    };
+    if kind.cluster_scoped() && ns_for_scope.is_some() {
+        return api::no_such_path();
+    }
+    if !kind.cluster_scoped() && ns_for_scope.is_none() && name.is_some() {
+        return api::no_such_path();
+    }
+    let verb = verb_for(req.method(), name.is_some());
+    let full_resource = match &subresource {
+        Some(s) => format!("{resource}/{s}"),
+        None => resource.clone(),
+    };
+    let attrs = Attributes {
+        verb,
+        resource: Some(&full_resource),
+        namespace: namespace.as_deref().unwrap_or(""),
+        name: name.as_deref(),
+        path: &path,
+    };
+    if let Err(msg) = state.auth.authorize(user.as_ref(), &attrs) {
+        return forbidden(&msg, name.as_deref(), Some(&resource));
+    }
+    if let Some(n) = &name
+        && let Some(problem) = path_segment_name_problem(n)
+    {
+        return api::bad_request(&format!("Name parameter invalid: \"{n}\": {problem}"));
+    }
+
+    match subresource.as_deref() {
+        Some("proxy") if matches!(kind, Kind::Services | Kind::Pods | Kind::Nodes) => {
+            let Some(id) = name else {
+                return api::no_such_path();
+            };
+            let rest: Vec<Vec<u8>> = cur[3..].iter().map(|s| s.to_vec()).collect();
+            let p = proxy::ProxyRequest {
+                kind,
+                namespace: ns_for_scope.unwrap_or_default(),
+                id,
+                rest,
+                decoded_path: decoded,
+                peer,
+                local,
+            };
+            proxy::handle(state, req, p).await
+        }
+        Some(_) => api::no_such_path(),
+        None => {
+            if req.method() != Method::GET && req.method() != Method::HEAD {
+                return api::method_not_allowed();
+            }
+            let accept = req
+                .headers()
+                .get(ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let query = req.uri().query().unwrap_or("");
+            api::read(
+                &state.cluster,
+                state.started,
+                &api::Read {
+                    kind,
+                    namespace: ns_for_scope.as_deref(),
+                    name: name.as_deref(),
+                    query,
+                    accept,
+                },
+            )
+        }
+    }
+}
+
+fn forbidden(msg: &str, name: Option<&str>, kind: Option<&str>) -> Response<Body> {
+    let details = kind.map(|k| {
+        let mut d = serde_json::Map::new();
+        if let Some(n) = name {
+            d.insert("name".into(), serde_json::json!(n));
+        }
+        d.insert("kind".into(), serde_json::json!(k));
+        serde_json::Value::Object(d)
+    });
+    api::status(StatusCode::FORBIDDEN, "Forbidden", msg, details)
+}
+
+fn trim_slashes(p: &[u8]) -> &[u8] {
+    let start = p.iter().position(|&c| c != b'/').unwrap_or(p.len());
+    let end = p.iter().rposition(|&c| c != b'/').map_or(start, |e| e + 1);
+    &p[start..end.max(start)]
 }
 
 async fn shutdown_signal() {

@@ -1,0 +1,252 @@
+//! Authentication (static token file, optional basic-auth file, both in kube-apiserver's CSV
+//! format) and a small per-user/group rule file for authorization.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use base64::Engine as _;
+use serde::Deserialize;
+
+/// An authenticated user.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// User name.
+    pub name: String,
+    /// Groups (plus `system:authenticated`).
+    pub groups: Vec<String>,
+}
+
+/// One authorization rule. Empty lists never match; `"*"` matches anything.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(default)]
+    users: Vec<String>,
+    #[serde(default)]
+    groups: Vec<String>,
+    /// Namespaces; omitted means every namespace and the cluster scope.
+    #[serde(default)]
+    namespaces: Option<Vec<String>>,
+    resources: Vec<String>,
+    verbs: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rules: Vec<Rule>,
+}
+
+/// The configured authenticator and authorizer.
+#[derive(Default)]
+pub struct Auth {
+    tokens: HashMap<String, User>,
+    first_token: Option<String>,
+    basic: HashMap<(String, String), User>,
+    rules: Option<Vec<Rule>>,
+}
+
+/// What a request wants to do, for authorization.
+pub struct Attributes<'a> {
+    /// `get`, `list`, `create`, … (`""` for OPTIONS on a proxy).
+    pub verb: &'a str,
+    /// `services`, `services/proxy`, …; `None` for a non-resource path.
+    pub resource: Option<&'a str>,
+    /// Namespace (`""` = cluster scope).
+    pub namespace: &'a str,
+    /// Object name, if any.
+    pub name: Option<&'a str>,
+    /// The path (for non-resource requests).
+    pub path: &'a str,
+}
+
+/// Splits one CSV record (double quotes, `""` escape), like Go's encoding/csv.
+fn csv_record(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+fn read_csv(path: &Path, what: &str) -> Result<Vec<(String, User)>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read {what}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let rec = csv_record(line);
+        if rec.len() < 3 {
+            return Err(format!(
+                "{}:{}: {what}: expected secret,user,uid[,\"group1,group2\"], got {} field(s)",
+                path.display(),
+                i + 1,
+                rec.len()
+            ));
+        }
+        let mut groups: Vec<String> = rec
+            .get(3)
+            .map(|g| {
+                g.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        groups.push("system:authenticated".to_owned());
+        out.push((
+            rec[0].clone(),
+            User {
+                name: rec[1].clone(),
+                groups,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+impl Auth {
+    /// Loads the configured files; with none, authentication is off (everyone allowed).
+    pub fn load(
+        token_file: Option<&Path>,
+        basic_file: Option<&Path>,
+        rule_file: Option<&Path>,
+    ) -> Result<Auth, String> {
+        let mut a = Auth::default();
+        if let Some(p) = token_file {
+            let list = read_csv(p, "token file")?;
+            a.first_token = list.first().map(|(t, _)| t.clone());
+            a.tokens = list.into_iter().collect();
+        }
+        if let Some(p) = basic_file {
+            a.basic = read_csv(p, "basic auth file")?
+                .into_iter()
+                .map(|(pw, u)| ((u.name.clone(), pw), u))
+                .collect();
+        }
+        if let Some(p) = rule_file {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("{}: cannot read rule file: {e}", p.display()))?;
+            let f: RuleFile = serde_saphyr::from_str(&text).map_err(|e| {
+                let loc = e
+                    .location()
+                    .map(|l| format!(":{}:{}", l.line(), l.column()))
+                    .unwrap_or_default();
+                format!(
+                    "{}{loc}: {}",
+                    p.display(),
+                    e.to_string().lines().next().unwrap_or("")
+                )
+            })?;
+            a.rules = Some(f.rules);
+        }
+        Ok(a)
+    }
+
+    /// The first token of the token file (for the kubeconfig `--tls` writes).
+    pub fn first_token(&self) -> Option<&str> {
+        self.first_token.as_deref()
+    }
+
+    /// Is any authenticator configured?
+    pub fn enabled(&self) -> bool {
+        !self.tokens.is_empty() || !self.basic.is_empty()
+    }
+
+    /// Authenticates an `Authorization` header value. `Ok(None)` when auth is off.
+    pub fn authenticate(&self, header: Option<&str>) -> Result<Option<User>, ()> {
+        if !self.enabled() {
+            return Ok(None);
+        }
+        let h = header.ok_or(())?;
+        if let Some(tok) = h.strip_prefix("Bearer ").map(str::trim) {
+            return self.tokens.get(tok).cloned().map(Some).ok_or(());
+        }
+        if let Some(b64) = h.strip_prefix("Basic ") {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|_| ())?;
+            let raw = String::from_utf8(raw).map_err(|_| ())?;
+            let (u, p) = raw.split_once(':').ok_or(())?;
+            return self
+                .basic
+                .get(&(u.to_owned(), p.to_owned()))
+                .cloned()
+                .map(Some)
+                .ok_or(());
+        }
+        Err(())
+    }
+
+    /// Authorizes; `Err(message)` is the 403 message kube-apiserver would give.
+    pub fn authorize(&self, user: Option<&User>, a: &Attributes<'_>) -> Result<(), String> {
+        let (Some(rules), Some(user)) = (&self.rules, user) else {
+            return Ok(());
+        };
+        let Some(resource) = a.resource else {
+            // Discovery paths are open to every authenticated user (system:discovery).
+            if crate::api::is_discovery_path(a.path) {
+                return Ok(());
+            }
+            return Err(format!(
+                "forbidden: User \"{}\" cannot {} path \"{}\"",
+                user.name, a.verb, a.path
+            ));
+        };
+        let any = |list: &[String], v: &str| list.iter().any(|x| x == "*" || x == v);
+        let allowed = rules.iter().any(|r| {
+            (any(&r.users, &user.name) || user.groups.iter().any(|g| any(&r.groups, g)))
+                && any(&r.resources, resource)
+                && any(&r.verbs, a.verb)
+                && r.namespaces
+                    .as_ref()
+                    .is_none_or(|ns| !a.namespace.is_empty() && any(ns, a.namespace))
+        });
+        if allowed {
+            return Ok(());
+        }
+        let base = resource.split('/').next().unwrap_or(resource);
+        let subject = match a.name {
+            Some(n) => format!("{base} \"{n}\" is forbidden"),
+            None => format!("{base} is forbidden"),
+        };
+        let scope = if a.namespace.is_empty() {
+            "at the cluster scope".to_owned()
+        } else {
+            format!("in the namespace \"{}\"", a.namespace)
+        };
+        Err(format!(
+            "{subject}: User \"{}\" cannot {} resource \"{resource}\" in API group \"\" {scope}",
+            user.name, a.verb
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_groups() {
+        assert_eq!(
+            csv_record(r#"tok,alice,1,"a,b""#),
+            vec!["tok", "alice", "1", "a,b"]
+        );
+    }
+}
