@@ -10,7 +10,8 @@ mkdir -p "$logs"
 total_pass=0
 total_fail=0
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
+# Each fuzz target runs this long (seconds) in `make test`; longer runs: scripts/fuzz.sh 300.
+FUZZ_SECONDS="${FUZZ_SECONDS:-8}"
 
 # Counts from a runner's output. Kinds: cargo (libtest / wasm-bindgen-test-runner), node (TAP), check (one pass/fail).
 count() {
