@@ -7,7 +7,11 @@ import {
   proxyUrl,
   parseProxyUrl,
   resolveAddress,
+  rewriteUrl,
+  HtmlRewriter,
+  browserRules,
   KubeopenError,
+  type BrowserRule,
   type Segment,
   type Target,
   type ProxyUrlParts,
@@ -34,6 +38,8 @@ function describe(e: unknown): string {
     case "InvalidTarget":
     case "InvalidServer":
     case "InvalidAddress":
+    case "InvalidContext":
+    case "InvalidRules":
     case "InvalidArgument":
       return err.message;
     default: {
@@ -58,4 +64,10 @@ const badNode: Target = { kind: "node", namespace: "x", name: "n" };
 // @ts-expect-error: services need a namespace
 const badService: Target = { kind: "service", name: "web" };
 
-export { joined, v, wrong, describe, manual, ns, resolvedPort, badNode, badService };
+const rewritten: string = rewriteUrl("/static/app.js", { server: "https://k8s.example", target: grafana });
+const streamed: Uint8Array = new HtmlRewriter({ server: "https://k8s.example", target: grafana }).write(new Uint8Array());
+const rules: BrowserRule[] = browserRules({ server: "https://k8s.example", target: grafana, tabId: 1, firstRuleId: 1 });
+// @ts-expect-error: firstRuleId is required
+browserRules({ server: "https://k8s.example", target: grafana, tabId: 1 });
+
+export { rewritten, streamed, rules, joined, v, wrong, describe, manual, ns, resolvedPort, badNode, badService };

@@ -7,6 +7,12 @@ import {
   __proxyUrl,
   __parseProxyUrl,
   __resolveAddress,
+  __rewriteUrl,
+  __rewriteLocation,
+  __rewriteCss,
+  __rewriteHtml,
+  __HtmlRewriter,
+  __browserRules,
 } from "./dist/kubeopen.js";
 
 export { parseSegment, formatSegment, version } from "./dist/kubeopen.js";
@@ -110,4 +116,69 @@ export class KubeopenError extends Error {
 /** Wires the JavaScript side into a freshly instantiated wasm module. */
 export function attach() {
   __registerErrorClass(KubeopenError);
+}
+
+/** @param {unknown} ctx */
+function packContext(ctx) {
+  if (typeof ctx !== "object" || ctx === null) throw new KubeopenError("InvalidArgument", "ctx must be an object");
+  const o = /** @type {Record<string, unknown>} */ (ctx);
+  return (
+    text(o.server, "ctx.server") + NUL + packTarget(o.target) + NUL + text(o.page, "ctx.page") + NUL +
+    text(o.clusterDomain, "ctx.clusterDomain")
+  );
+}
+
+/** @param {string} url @param {unknown} ctx */
+export function rewriteUrl(url, ctx) {
+  return __rewriteUrl(packContext(ctx) + NUL + text(url, "url"));
+}
+
+/** @param {string} location @param {unknown} ctx */
+export function rewriteLocation(location, ctx) {
+  return __rewriteLocation(packContext(ctx) + NUL + text(location, "location"));
+}
+
+/** @param {string} css @param {unknown} ctx */
+export function rewriteCss(css, ctx) {
+  return __rewriteCss(packContext(ctx), text(css, "css"));
+}
+
+/** @param {string} html @param {unknown} ctx */
+export function rewriteHtml(html, ctx) {
+  return __rewriteHtml(packContext(ctx), text(html, "html"));
+}
+
+/** The streaming HTML rewriter: chunks may be split anywhere; memory stays bounded. */
+export class HtmlRewriter {
+  /** @param {unknown} ctx @param {{ charset?: string }} [options] */
+  constructor(ctx, options) {
+    this.inner = new __HtmlRewriter(packContext(ctx), text(options?.charset, "options.charset"));
+  }
+
+  /** @param {Uint8Array} chunk @returns {Uint8Array} */
+  write(chunk) {
+    if (!(chunk instanceof Uint8Array)) throw new KubeopenError("InvalidArgument", "chunk must be a Uint8Array");
+    return this.inner.write(chunk);
+  }
+
+  /** @returns {Uint8Array} */
+  end() {
+    return this.inner.end();
+  }
+
+  free() {
+    this.inner.free();
+  }
+}
+
+/** @param {unknown} input */
+export function browserRules(input) {
+  if (typeof input !== "object" || input === null) throw new KubeopenError("InvalidArgument", "input must be an object");
+  const o = /** @type {Record<string, unknown>} */ (input);
+  return JSON.parse(
+    __browserRules(
+      text(o.server, "input.server") + NUL + packTarget(o.target) + NUL + text(o.tabId, "input.tabId", true) + NUL +
+        text(o.token, "input.token") + NUL + text(o.firstRuleId, "input.firstRuleId", true),
+    ),
+  );
 }

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &str = r#"
 /** Every `code` a kubeopen function can throw. */
-export type KubeopenErrorCode = "InvalidSegment" | "InvalidTarget" | "InvalidServer" | "InvalidAddress" | "InvalidArgument";
+export type KubeopenErrorCode = "InvalidSegment" | "InvalidTarget" | "InvalidServer" | "InvalidAddress" | "InvalidContext" | "InvalidRules" | "InvalidArgument";
 
 /** What kubeopen throws: `code` is stable; `detail` says what was wrong and where, when useful. */
 export class KubeopenError extends Error {
@@ -37,6 +37,10 @@ pub enum KubeopenErrorCode {
     InvalidServer,
     /// Typed input that is none of the address forms.
     InvalidAddress,
+    /// A rewrite context (server, target, page URL, cluster domain) that is not usable.
+    InvalidContext,
+    /// Browser rules that cannot be built (bad server, unsafe token, rule id out of range).
+    InvalidRules,
     /// A JavaScript argument of the wrong type or shape.
     InvalidArgument,
 }
@@ -48,6 +52,8 @@ impl KubeopenErrorCode {
             KubeopenErrorCode::InvalidTarget => "InvalidTarget",
             KubeopenErrorCode::InvalidServer => "InvalidServer",
             KubeopenErrorCode::InvalidAddress => "InvalidAddress",
+            KubeopenErrorCode::InvalidContext => "InvalidContext",
+            KubeopenErrorCode::InvalidRules => "InvalidRules",
             KubeopenErrorCode::InvalidArgument => "InvalidArgument",
         }
     }

@@ -9,6 +9,7 @@ mod error;
 mod js;
 mod packed;
 pub mod proxy_api;
+pub mod rewrite_api;
 pub mod segment_api;
 
 pub use error::KubeopenErrorCode;

@@ -98,7 +98,7 @@ fn address_error(input: &str, e: &AddressError) -> JsValue {
 }
 
 /// Builds a target from its packed fields: kind, namespace, name, scheme, port.
-fn unpack_target([kind, namespace, name, scheme, port]: [&str; 5]) -> Result<Target, JsValue> {
+pub(crate) fn unpack_target([kind, namespace, name, scheme, port]: [&str; 5]) -> Result<Target, JsValue> {
     let kind = match kind {
         "service" => Kind::Service,
         "pod" => Kind::Pod,

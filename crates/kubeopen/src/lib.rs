@@ -33,6 +33,8 @@
 pub mod address;
 pub mod go_path;
 pub mod proxy_url;
+pub mod rewrite;
+pub mod rules;
 pub mod segment;
 pub mod target;
 pub mod validation;
