@@ -49,9 +49,11 @@ async function pageResult(url) {
   const page = await browser.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") console.error(`[${url}] console: ${m.text()}`); });
+  page.on("response", (r) => { if (r.status() >= 400) console.error(`[${url}] HTTP ${r.status()} ${r.url()}`); });
   try {
     await page.goto(url);
-    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 60_000 });
     assert.deepEqual(errors, []);
     return JSON.parse(/** @type {string} */ (await page.locator("#result").textContent()));
   } finally {

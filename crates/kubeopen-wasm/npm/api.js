@@ -3,6 +3,8 @@
 // wasm, call `attach()`, and re-export this module.
 import {
   __registerErrorClass,
+  __exchange,
+  __memory,
   __proxyPath,
   __proxyUrl,
   __parseProxyUrl,
@@ -23,6 +25,44 @@ export { parseSegment, formatSegment, version } from "./dist/kubeopen.js";
 // also refuses a NUL inside a field (it would change the field count).
 const NUL = "\0";
 
+// The exchange buffer (crates/kubeopen-wasm/src/packed.rs): the packed call is written into wasm
+// memory with `encodeInto` and the answer read back from the same place, instead of
+// wasm-bindgen's per-call allocation and character-by-character copy.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+/** @type {WebAssembly.Memory | undefined} */ let memory;
+let exchangeAt = 0;
+let exchangeLength = 0;
+/** The exchange buffer as bytes; empty until first use and after wasm memory grows. */
+let exchangeBytes = new Uint8Array(0);
+
+/** Points `exchangeBytes` at a buffer of at least `length` bytes. @param {number} length */
+function reserve(length) {
+  if (length > exchangeLength) {
+    exchangeAt = __exchange(length);
+    exchangeLength = length;
+    exchangeBytes = new Uint8Array(0);
+  }
+  // Growing wasm memory detaches the old ArrayBuffer, which then has no bytes.
+  if (exchangeBytes.byteLength === 0) {
+    memory ??= /** @type {WebAssembly.Memory} */ (__memory());
+    exchangeBytes = new Uint8Array(memory.buffer, exchangeAt, exchangeLength);
+  }
+}
+
+/**
+ * Calls a packed export: `packed` in, the packed answer out.
+ * @param {(length: number) => number} exported @param {string} packed
+ */
+function call(exported, packed) {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit.
+  reserve(packed.length * 3);
+  const { written } = encoder.encodeInto(packed, exchangeBytes);
+  const length = exported(written);
+  reserve(length);
+  return decoder.decode(exchangeBytes.subarray(0, length));
+}
+
 /**
  * A string field, `""` for undefined/null; numbers only where `numeric` (ports).
  * @param {unknown} value @param {string} what @param {boolean} [numeric]
@@ -34,7 +74,10 @@ function text(value, what, numeric = false) {
   throw new KubeopenError("InvalidArgument", `${what} must be a string${numeric ? " or a number" : ""}, got ${typeof value}`);
 }
 
-/** @param {unknown} t */
+/**
+ * The target's fields, `\0`-joined: kind, namespace, name, scheme, port.
+ * @param {unknown} t
+ */
 function packTarget(t) {
   if (typeof t !== "object" || t === null) throw new KubeopenError("InvalidArgument", "target must be an object");
   const o = /** @type {Record<string, unknown>} */ (t);
@@ -44,7 +87,10 @@ function packTarget(t) {
   );
 }
 
-/** @param {unknown} query */
+/**
+ * The query mode and its fields: `""`, `"r"` and the raw query, or `"p"` and keys and values.
+ * @param {unknown} query
+ */
 function packQuery(query) {
   if (query === undefined || query === null) return "";
   if (typeof query === "string") return "r" + NUL + query;
@@ -58,44 +104,73 @@ function packQuery(query) {
   return out;
 }
 
-/** @param {string[]} f @param {number} i */
-function unpackTarget(f, i) {
-  const [kind, namespace, name, scheme, port] = f.slice(i, i + 5);
-  return kind === "node" ? { kind, name, scheme, port } : { kind, namespace, name, scheme, port };
-}
+/**
+ * Reads a packed answer field by field. `indexOf` + `slice` rather than `split`: split is a
+ * runtime call that builds an array, and costs more than the rest of the unpacking together.
+ */
+class Fields {
+  /** @param {string} packed */
+  constructor(packed) {
+    this.packed = packed;
+    this.at = 0;
+  }
 
-/** `""` is none; `"=value"` is value. @param {string} field */
-function optional(field) {
-  return field === "" ? null : field.slice(1);
+  /** The next field (the last one runs to the end). */
+  next() {
+    const end = this.packed.indexOf(NUL, this.at);
+    const field = end < 0 ? this.packed.slice(this.at) : this.packed.slice(this.at, end);
+    this.at = end < 0 ? this.packed.length : end + 1;
+    return field;
+  }
+
+  /** An optional field: `""` is none; `"=value"` is value. */
+  optional() {
+    const field = this.next();
+    return field === "" ? null : field.slice(1);
+  }
+
+  /** Kind, namespace, name, scheme, port. */
+  target() {
+    const kind = this.next();
+    const namespace = this.next();
+    const name = this.next();
+    const scheme = this.next();
+    const port = this.next();
+    return kind === "node" ? { kind, name, scheme, port } : { kind, namespace, name, scheme, port };
+  }
 }
 
 /** @param {unknown} target */
 export function proxyPath(target) {
-  return __proxyPath(packTarget(target));
+  return call(__proxyPath, packTarget(target));
 }
 
 /** @param {string} server @param {unknown} target @param {string} [path] @param {unknown} [query] */
 export function proxyUrl(server, target, path, query) {
-  return __proxyUrl(
+  return call(
+    __proxyUrl,
     text(server, "server") + NUL + packTarget(target) + NUL + text(path, "path") + NUL + packQuery(query),
   );
 }
 
 /** @param {string} url */
 export function parseProxyUrl(url) {
-  const packed = __parseProxyUrl(text(url, "url"));
+  const packed = call(__parseProxyUrl, text(url, "url"));
   if (packed === "") return null;
-  const f = packed.split(NUL);
-  return { server: f[0], target: unpackTarget(f, 1), path: f[6], query: optional(f[7]), fragment: optional(f[8]) };
+  const f = new Fields(packed);
+  const server = f.next();
+  const target = f.target();
+  return { server, target, path: f.next(), query: f.optional(), fragment: f.optional() };
 }
 
 /** @param {string} input @param {{ namespace?: string, clusterDomain?: string }} [options] */
 export function resolveAddress(input, options) {
   const o = options ?? {};
-  const f = __resolveAddress(
-    text(input, "input") + NUL + text(o.namespace, "options.namespace") + NUL + text(o.clusterDomain, "options.clusterDomain"),
-  ).split(NUL);
-  return { target: unpackTarget(f, 0), path: f[5], query: optional(f[6]), fragment: optional(f[7]), server: optional(f[8]) };
+  const packed =
+    text(input, "input") + NUL + text(o.namespace, "options.namespace") + NUL + text(o.clusterDomain, "options.clusterDomain");
+  const f = new Fields(call(__resolveAddress, packed));
+  const target = f.target();
+  return { target, path: f.next(), query: f.optional(), fragment: f.optional(), server: f.optional() };
 }
 
 /** What every kubeopen function throws: a stable `code`, a message, sometimes a `detail`. */

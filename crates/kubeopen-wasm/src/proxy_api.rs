@@ -2,6 +2,8 @@
 //! `address`). The raw exports take and return packed strings (see `packed.rs`); `api.js` gives
 //! them the contract's shapes.
 
+use std::sync::LazyLock;
+
 use kubeopen::address::{AddressError, AddressOptions, resolve_address};
 use kubeopen::proxy_url::{ProxyUrlError, Query, parse_proxy_url, proxy_path, proxy_url};
 use kubeopen::segment::Scheme;
@@ -9,7 +11,7 @@ use kubeopen::target::{Kind, Port, Target, TargetError};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{KubeopenErrorCode, invalid_argument, kubeopen_error};
-use crate::packed::{fields, push_field, push_optional};
+use crate::packed::{Fields, SEP, fields, push_optional, with_exchange};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PROXY: &str = r#"
@@ -126,12 +128,40 @@ pub(crate) fn unpack_target([kind, namespace, name, scheme, port]: [&str; 5]) ->
         .with_port(port))
 }
 
+/// Appends kind, namespace, name, scheme and port, `\0`-separated (no leading separator).
 fn push_target(out: &mut String, t: &Target) {
-    push_field(out, kind_str(t.kind()));
-    push_field(out, t.namespace().unwrap_or(""));
-    push_field(out, t.name());
-    push_field(out, t.scheme().map_or("", Scheme::as_str));
-    push_field(out, &t.port().map(ToString::to_string).unwrap_or_default());
+    out.push_str(kind_str(t.kind()));
+    out.push(SEP);
+    out.push_str(t.namespace().unwrap_or(""));
+    out.push(SEP);
+    out.push_str(t.name());
+    out.push(SEP);
+    out.push_str(t.scheme().map_or("", Scheme::as_str));
+    out.push(SEP);
+    if let Some(port) = t.port() {
+        match port.as_number() {
+            Some(n) => push_u16(out, n),
+            None => out.push_str(port.as_name().unwrap_or("")),
+        }
+    }
+}
+
+/// `n` in decimal, without `fmt`.
+fn push_u16(out: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut start = digits.len();
+    let mut rest = n;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        start -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(start..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
 }
 
 fn kind_str(kind: Kind) -> &'static str {
@@ -142,17 +172,27 @@ fn kind_str(kind: Kind) -> &'static str {
     }
 }
 
-/// `target` packed: kind, namespace, name, scheme, port.
+/// `target` packed: kind, namespace, name, scheme, port. In and out through the exchange buffer
+/// (`packed.rs`): `len` is the packed call's length; returns the answer's.
 #[wasm_bindgen(js_name = "__proxyPath", skip_typescript)]
-pub fn proxy_path_packed(target: &str) -> Result<String, JsValue> {
+pub fn proxy_path_exchange(len: usize) -> Result<usize, JsValue> {
+    with_exchange(len, "proxyPath", proxy_path_packed)
+}
+
+fn proxy_path_packed(target: &str) -> Result<String, JsValue> {
     Ok(proxy_path(&unpack_target(fields(target, "proxyPath")?)?))
 }
 
 /// Packed: server, kind, namespace, name, scheme, port, path, query mode (`""` none, `"r"` raw,
-/// `"p"` pairs), then the raw query or the pairs (key, value, key, value…).
+/// `"p"` pairs), then the raw query or the pairs (key, value, key, value…). Through the exchange
+/// buffer, as `__proxyPath`.
 #[wasm_bindgen(js_name = "__proxyUrl", skip_typescript)]
-pub fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
-    let mut head = packed.splitn(9, crate::packed::SEP);
+pub fn proxy_url_exchange(len: usize) -> Result<usize, JsValue> {
+    with_exchange(len, "proxyUrl", proxy_url_packed)
+}
+
+fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
+    let mut head = Fields::new(packed);
     let mut next = || {
         head.next()
             .ok_or_else(|| invalid_argument("proxyUrl: malformed call"))
@@ -161,13 +201,13 @@ pub fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
     let target = unpack_target([next()?, next()?, next()?, next()?, next()?])?;
     let path = next()?;
     let mode = next()?;
-    let rest = head.next().unwrap_or("");
+    let rest = head.rest().unwrap_or("");
     let pairs: Vec<(&str, &str)>;
     let query = match mode {
         "" => Query::None,
         "r" => Query::Raw(rest),
         "p" => {
-            let items: Vec<&str> = rest.split(crate::packed::SEP).collect();
+            let items: Vec<&str> = Fields::new(rest).collect();
             if !items.len().is_multiple_of(2) {
                 return Err(invalid_argument(
                     "proxyUrl: a query key or value contains a NUL character (U+0000)",
@@ -187,19 +227,21 @@ pub fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
 }
 
 /// `""` when `url` is not a proxy URL; else server, kind, namespace, name, scheme, port, path,
-/// query (optional), fragment (optional).
+/// query (optional), fragment (optional). Through the exchange buffer, as `__proxyPath`.
 #[wasm_bindgen(js_name = "__parseProxyUrl", skip_typescript)]
-pub fn parse_proxy_url_packed(url: &str) -> String {
+pub fn parse_proxy_url_exchange(len: usize) -> Result<usize, JsValue> {
+    with_exchange(len, "parseProxyUrl", |url| Ok(parse_proxy_url_packed(url)))
+}
+
+fn parse_proxy_url_packed(url: &str) -> String {
     let Some(parts) = parse_proxy_url(url) else {
         return String::new();
     };
-    let mut out = String::with_capacity(url.len() + 16);
+    let mut out = String::with_capacity(url.len() + 32);
     out.push_str(&parts.server);
-    out.push(crate::packed::SEP);
-    let mut target = String::new();
-    push_target(&mut target, &parts.target);
-    out.push_str(&target);
-    out.push(crate::packed::SEP);
+    out.push(SEP);
+    push_target(&mut out, &parts.target);
+    out.push(SEP);
     out.push_str(&parts.path);
     push_optional(&mut out, parts.query.as_deref());
     push_optional(&mut out, parts.fragment.as_deref());
@@ -207,27 +249,39 @@ pub fn parse_proxy_url_packed(url: &str) -> String {
 }
 
 /// Packed in: input, namespace, cluster domain. Out: kind, namespace, name, scheme, port, path,
-/// query, fragment, server (the last three optional).
+/// query, fragment, server (the last three optional). Through the exchange buffer, as
+/// `__proxyPath`.
 #[wasm_bindgen(js_name = "__resolveAddress", skip_typescript)]
-pub fn resolve_address_packed(packed: &str) -> Result<String, JsValue> {
+pub fn resolve_address_exchange(len: usize) -> Result<usize, JsValue> {
+    with_exchange(len, "resolveAddress", resolve_address_packed)
+}
+
+fn resolve_address_packed(packed: &str) -> Result<String, JsValue> {
     let [input, namespace, cluster_domain] = fields(packed, "resolveAddress")?;
-    let defaults = AddressOptions::default();
-    let options = AddressOptions {
-        namespace: if namespace.is_empty() {
-            defaults.namespace
-        } else {
-            namespace.to_owned()
-        },
-        cluster_domain: if cluster_domain.is_empty() {
-            defaults.cluster_domain
-        } else {
-            cluster_domain.to_owned()
-        },
+    // The usual call gives no options: reuse the defaults rather than allocate them each time.
+    static DEFAULTS: LazyLock<AddressOptions> = LazyLock::new(AddressOptions::default);
+    let given;
+    let options = if namespace.is_empty() && cluster_domain.is_empty() {
+        &*DEFAULTS
+    } else {
+        given = AddressOptions {
+            namespace: if namespace.is_empty() {
+                DEFAULTS.namespace.clone()
+            } else {
+                namespace.to_owned()
+            },
+            cluster_domain: if cluster_domain.is_empty() {
+                DEFAULTS.cluster_domain.clone()
+            } else {
+                cluster_domain.to_owned()
+            },
+        };
+        &given
     };
-    let a = resolve_address(input, &options).map_err(|e| address_error(input, &e))?;
-    let mut out = String::with_capacity(input.len() + 32);
+    let a = resolve_address(input, options).map_err(|e| address_error(input, &e))?;
+    let mut out = String::with_capacity(input.len() + 64);
     push_target(&mut out, &a.target);
-    out.push(crate::packed::SEP);
+    out.push(SEP);
     out.push_str(&a.path);
     push_optional(&mut out, a.query.as_deref());
     push_optional(&mut out, a.fragment.as_deref());

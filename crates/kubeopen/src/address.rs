@@ -20,10 +20,15 @@
 //! validates names ([`crate::target`]). A first word that is a kind (`svc`, `pod`, `node`, …)
 //! followed by `/` is always read as that kind, never as a service named `svc`.
 
-use crate::proxy_url::{ProxyUrlError, parse_proxy_url, push_proxy_url};
+use std::borrow::Cow;
+
+use crate::proxy_url::{
+    ProxyUrlError, is_read_as_written, parse_proxy_url, proxy_url_from_parts, push_proxy_url,
+    split_query_fragment,
+};
 use crate::segment::Scheme;
 use crate::target::{Kind, Port, Target, TargetError};
-use crate::url_split::split_url;
+use crate::url_split::{find_below, has_byte_without_0x20, split_url};
 
 /// Every form [`resolve_address`] understands, for error messages.
 pub const ADDRESS_FORMS: &str = "svc/NS/NAME[:PORT][/PATH], pod/NS/NAME[:PORT][/PATH], node/NAME[:PORT][/PATH], \
@@ -239,20 +244,34 @@ fn split_words(input: &str) -> Result<(&str, Option<&str>), AddressError> {
     address.map(|a| (a, namespace)).ok_or(AddressError::Empty)
 }
 
+/// The non-empty words of `input` between ASCII whitespace, with their byte offsets. ASCII
+/// whitespace never occurs inside a multi-byte character, so bytes will do.
 fn words_with_offsets(input: &str) -> impl Iterator<Item = (usize, &str)> {
-    input
-        .split(|c: char| c.is_ascii_whitespace())
-        .scan(0, |offset, word| {
-            let at = *offset;
-            *offset += word.len() + 1;
-            Some((at, word))
-        })
-        .filter(|(_, word)| !word.is_empty())
+    let bytes = input.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes.get(at..)?.iter().position(|b| !b.is_ascii_whitespace())?;
+        // ASCII whitespace is all below '!': skip to such bytes a word at a time.
+        let mut end = start;
+        while let Some(rest) = bytes.get(end..) {
+            end += find_below(rest, b' ' + 1);
+            match bytes.get(end) {
+                Some(b) if !b.is_ascii_whitespace() => end += 1,
+                _ => break,
+            }
+        }
+        at = end;
+        Some((start, input.get(start..end)?))
+    })
 }
 
 fn has_url_scheme(word: &str) -> bool {
-    let lower = |n| word.get(..n).map(str::to_ascii_lowercase);
-    lower(7).as_deref() == Some("http://") || lower(8).as_deref() == Some("https://")
+    let starts_with = |prefix: &str| {
+        word.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    starts_with("http://") || starts_with("https://")
 }
 
 fn kind_keyword(word: &str) -> Option<Kind> {
@@ -262,6 +281,13 @@ fn kind_keyword(word: &str) -> Option<Kind> {
         "node" | "nodes" | "no" => Some(Kind::Node),
         _ => None,
     }
+}
+
+/// Where the first `/`, `?` or `#` is, or the length.
+fn path_start(text: &str) -> usize {
+    text.bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(text.len())
 }
 
 const SERVICE_FORM: &str = "svc/NS/NAME[:PORT][/PATH]";
@@ -278,7 +304,7 @@ fn resolve_word(
     if has_url_scheme(word) {
         return resolve_url(word, options);
     }
-    let head_end = word.find(['/', '?', '#']).unwrap_or(word.len());
+    let head_end = path_start(word);
     let (head, rest) = word.split_at(head_end);
     if let (Some(kind), Some(after_kind)) = (kind_keyword(head), rest.strip_prefix('/')) {
         return resolve_kind_form(word, kind, after_kind);
@@ -322,9 +348,7 @@ fn resolve_kind_form(word: &str, kind: Kind, after_kind: &str) -> Result<Address
     } else {
         (None, after_kind)
     };
-    let segment_end = after_namespace
-        .find(['/', '?', '#'])
-        .unwrap_or(after_namespace.len());
+    let segment_end = path_start(after_namespace);
     let (segment, rest) = after_namespace.split_at(segment_end);
     if segment.is_empty() {
         return Err(incomplete("name"));
@@ -339,7 +363,13 @@ fn resolve_kind_form(word: &str, kind: Kind, after_kind: &str) -> Result<Address
 
 /// `http(s)://…`: a proxy URL, or an in-cluster service URL.
 fn resolve_url(word: &str, options: &AddressOptions) -> Result<Address, AddressError> {
-    if let Some(url) = parse_proxy_url(word) {
+    let split = split_url(word);
+    // Split once when the proxy-URL reading sees the same string.
+    let proxy = match split {
+        Ok(parts) if is_read_as_written(word) => proxy_url_from_parts(parts),
+        _ => parse_proxy_url(word),
+    };
+    if let Some(url) = proxy {
         return Ok(Address {
             target: url.target,
             path: url.path,
@@ -348,7 +378,7 @@ fn resolve_url(word: &str, options: &AddressOptions) -> Result<Address, AddressE
             server: Some(url.server),
         });
     }
-    let parts = split_url(word).map_err(|p| AddressError::Url {
+    let parts = split.map_err(|p| AddressError::Url {
         input: word.to_owned(),
         reason: p.reason,
         at: p.at,
@@ -371,14 +401,28 @@ fn resolve_host_form(
         host: host.to_owned(),
         cluster_domain: options.cluster_domain.clone(),
     };
-    let lower = host.to_ascii_lowercase();
+    // Uppercase letters (like '_' and controls) have bit 0x20 clear; most hosts have none.
+    let lower = if has_byte_without_0x20(host.as_bytes()) && host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    };
     // A fully qualified name may end with the root's '.'.
     let fqdn = lower.strip_suffix('.').unwrap_or(&lower);
-    let mut labels = fqdn.splitn(3, '.');
-    let (Some(name), Some(namespace)) = (labels.next(), labels.next()) else {
+    // `NAME.NS[.SUFFIX]`, cut at the first two '.'s (ASCII, so on char boundaries).
+    let Some(dot) = fqdn.bytes().position(|b| b == b'.') else {
         return Err(wrong_host());
     };
-    match labels.next() {
+    let name = fqdn.get(..dot).unwrap_or_default();
+    let after_name = fqdn.get(dot + 1..).unwrap_or_default();
+    let (namespace, suffix) = match after_name.bytes().position(|b| b == b'.') {
+        Some(dot) => (
+            after_name.get(..dot).unwrap_or_default(),
+            after_name.get(dot + 1..),
+        ),
+        None => (after_name, None),
+    };
+    match suffix {
         None | Some("svc") => {}
         Some(suffix) => {
             let domain = suffix.strip_prefix("svc.").ok_or_else(wrong_host)?;
@@ -402,19 +446,12 @@ fn resolve_host_form(
 
 /// The address of `target` with `rest` (`[/path][?query][#fragment]`) split up.
 fn with_rest(target: Target, rest: &str) -> Address {
-    let (rest, fragment) = match rest.split_once('#') {
-        Some((rest, fragment)) => (rest, Some(fragment.to_owned())),
-        None => (rest, None),
-    };
-    let (path, query) = match rest.split_once('?') {
-        Some((path, query)) => (path, Some(query.to_owned())),
-        None => (rest, None),
-    };
+    let (path, query, fragment) = split_query_fragment(rest);
     Address {
         target,
         path: path.to_owned(),
-        query,
-        fragment,
+        query: query.map(str::to_owned),
+        fragment: fragment.map(str::to_owned),
         server: None,
     }
 }

@@ -16,18 +16,25 @@
 use std::borrow::Cow;
 
 use crate::percent::{Component, push_encoded};
+use crate::url_split::{find_any, find_byte};
 
 /// `.` or `%2e` (any case): a single-dot segment for WHATWG and, decoded, for the API server.
 fn is_single_dot(segment: &str) -> bool {
-    segment == "." || segment.eq_ignore_ascii_case("%2e")
+    match segment.len() {
+        1 => segment == ".",
+        3 => segment.eq_ignore_ascii_case("%2e"),
+        _ => false,
+    }
 }
 
 /// `..`, `.%2e`, `%2e.` or `%2e%2e` (any case).
 fn is_double_dot(segment: &str) -> bool {
-    segment == ".."
-        || segment.eq_ignore_ascii_case(".%2e")
-        || segment.eq_ignore_ascii_case("%2e.")
-        || segment.eq_ignore_ascii_case("%2e%2e")
+    match segment.len() {
+        2 => segment == "..",
+        4 => segment.eq_ignore_ascii_case(".%2e") || segment.eq_ignore_ascii_case("%2e."),
+        6 => segment.eq_ignore_ascii_case("%2e%2e"),
+        _ => false,
+    }
 }
 
 /// Whether a browser or the API server reads `segment` as `.` or `..`.
@@ -107,13 +114,37 @@ fn remove_last_segment(out: &mut String, prefix_len: usize) {
     out.truncate(keep);
 }
 
+/// Whether `path` has a `\` or a dot segment: one pass over the bytes, as this is asked of every
+/// URL kubeopen parses.
+fn needs_browser_resolution(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    // A dot segment starts with `.` or `%` (`%2e`), right after a `/` or at the start.
+    let mut from = 0;
+    while let Some(rest) = bytes.get(from..) {
+        let i = from + find_any(rest, b".%\\");
+        match bytes.get(i) {
+            None => return false,
+            Some(b'\\') => return true,
+            Some(_) => {}
+        }
+        if i == 0 || bytes.get(i - 1) == Some(&b'/') {
+            let end = i + find_byte(bytes.get(i..).unwrap_or_default(), b'/');
+            // `/` is ASCII, so `i..end` is on char boundaries.
+            if path.get(i..end).is_some_and(is_dot_segment) {
+                return true;
+            }
+        }
+        from = i + 1;
+    }
+    false
+}
+
 /// The path a browser makes of `path` (the path of an absolute `http(s)` URL): `\` read as `/`,
 /// dot segments in every spelling resolved and clamped at the root, a trailing `/` left where a
 /// dot segment was last. Empty segments are kept, as WHATWG keeps them. Borrowed when there is
 /// nothing to resolve, which is the common case.
 pub(crate) fn resolve_like_browser(path: &str) -> Cow<'_, str> {
-    let needs_work = path.contains('\\') || path.split('/').any(is_dot_segment);
-    if !needs_work {
+    if !needs_browser_resolution(path) {
         return Cow::Borrowed(path);
     }
     let mut segments: Vec<&str> = Vec::new();
@@ -195,5 +226,12 @@ mod tests {
         assert_eq!(resolve_like_browser("/../.."), "/");
         assert_eq!(resolve_like_browser("/a\\b/./"), "/a/b/");
         assert_eq!(resolve_like_browser("/a//b/.."), "/a//");
+        // Dots and escapes that start no dot segment leave the path alone.
+        for path in ["/a.b/%41/x./.x/..x/%2e%2e%2e/a%2e", "", "/", "/.well-known"] {
+            assert!(matches!(resolve_like_browser(path), Cow::Borrowed(_)), "{path:?}");
+        }
+        for path in [".", "..", "/x/%2E", "/x/.%2e/y", "/x/./"] {
+            assert!(matches!(resolve_like_browser(path), Cow::Owned(_)), "{path:?}");
+        }
     }
 }

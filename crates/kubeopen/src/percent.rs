@@ -17,6 +17,8 @@ pub(crate) enum Component {
     Query,
     /// A fragment: `pchar`, `/` and `?`.
     Fragment,
+    /// A whole path: `pchar` and `/` (the segments of a path that is already clean).
+    Path,
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -25,20 +27,66 @@ fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
-fn is_sub_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
-    )
+const fn bit(component: Component) -> u8 {
+    match component {
+        Component::PathSegment => 1,
+        Component::Query => 2,
+        Component::Fragment => 4,
+        Component::Path => 8,
+    }
 }
 
-fn keeps(component: Component, b: u8) -> bool {
-    let pchar = is_unreserved(b) || is_sub_delim(b) || b == b':' || b == b'@';
-    match component {
-        Component::PathSegment => pchar,
-        Component::Query => (pchar && b != b'\'') || b == b'/' || b == b'?',
-        Component::Fragment => pchar || b == b'/' || b == b'?',
+/// `KEEPS[b] & bit(component)`: whether `component` keeps byte `b` literally. A table, because
+/// this is asked once per byte of every URL kubeopen writes.
+const KEEPS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b < 256`, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let byte = b as u8;
+        let pchar = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            );
+        let slash_or_question = byte == b'/' || byte == b'?';
+        let mut bits = 0;
+        if pchar {
+            bits |= bit(Component::PathSegment);
+        }
+        if (pchar && byte != b'\'') || slash_or_question {
+            bits |= bit(Component::Query);
+        }
+        if pchar || slash_or_question {
+            bits |= bit(Component::Fragment);
+        }
+        if pchar || byte == b'/' {
+            bits |= bit(Component::Path);
+        }
+        table[b] = bits;
+        b += 1;
     }
+    table
+};
+
+pub(crate) fn keeps(component: Component, b: u8) -> bool {
+    KEEPS[usize::from(b)] & bit(component) != 0
 }
 
 /// The value of an ASCII hex digit.
@@ -98,24 +146,80 @@ pub(crate) fn push_form_encoded(out: &mut String, text: &str) {
 /// Decodes every `%XX`; `None` if an escape is invalid or the result is not UTF-8 (the API
 /// server answers such paths with an error).
 pub(crate) fn decode(text: &str) -> Option<Cow<'_, str>> {
-    if !text.contains('%') {
+    if !text.as_bytes().contains(&b'%') {
         return Some(Cow::Borrowed(text));
     }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    let mut out = vec![0; text.len()];
+    let len = decode_bytes(text.as_bytes(), &mut out)?;
+    out.truncate(len);
+    String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+/// Calls `f` with `text` decoded as [`decode`] decodes it, without allocating for short text;
+/// `None` (and `f` not called) where `decode` gives `None`.
+pub(crate) fn with_decoded<R>(text: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+    if !text.as_bytes().contains(&b'%') {
+        return Some(f(text));
+    }
+    // Segments kubeopen decodes are names: most are short, longer ones go to the heap.
+    let mut stack = [0u8; 96];
+    if text.len() <= stack.len() {
+        let len = decode_bytes(text.as_bytes(), &mut stack)?;
+        let decoded = std::str::from_utf8(stack.get(..len)?).ok()?;
+        return Some(f(decoded));
+    }
+    decode(text).map(|decoded| f(&decoded))
+}
+
+/// Decodes `text` into `out` (at least as long as `text`) and returns the decoded length; `None`
+/// for an invalid escape.
+fn decode_bytes(text: &[u8], out: &mut [u8]) -> Option<usize> {
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = bytes.get(i + 1).copied().and_then(hex_value)?;
-            let lo = bytes.get(i + 2).copied().and_then(hex_value)?;
-            out.push(hi << 4 | lo);
+    let mut len = 0;
+    while let Some(&b) = text.get(i) {
+        let byte = if b == b'%' {
+            let hi = text.get(i + 1).copied().and_then(hex_value)?;
+            let lo = text.get(i + 2).copied().and_then(hex_value)?;
             i += 3;
+            hi << 4 | lo
         } else {
-            out.push(bytes[i]);
             i += 1;
+            b
+        };
+        *out.get_mut(len)? = byte;
+        len += 1;
+    }
+    Some(len)
+}
+
+/// Whether `text` decodes ([`decode`]) to exactly `literal` (which holds no `%`), without
+/// allocating.
+pub(crate) fn decodes_to(text: &str, literal: &str) -> bool {
+    let (text, literal) = (text.as_bytes(), literal.as_bytes());
+    if text.len() == literal.len() {
+        // No escape can be in `text`: one would make the decoded text shorter than `literal`.
+        return text == literal;
+    }
+    let mut i = 0;
+    let mut want = literal.iter();
+    while let Some(&b) = text.get(i) {
+        let byte = if b == b'%' {
+            match (
+                text.get(i + 1).copied().and_then(hex_value),
+                text.get(i + 2).copied().and_then(hex_value),
+            ) {
+                (Some(hi), Some(lo)) => hi << 4 | lo,
+                _ => return false,
+            }
+        } else {
+            b
+        };
+        i += if b == b'%' { 3 } else { 1 };
+        if want.next() != Some(&byte) {
+            return false;
         }
     }
-    String::from_utf8(out).ok().map(Cow::Owned)
+    want.next().is_none()
 }
 
 #[cfg(test)]
@@ -175,5 +279,36 @@ mod tests {
         assert_eq!(decode("%zz"), None);
         assert_eq!(decode("%4"), None);
         assert_eq!(decode("%FF"), None);
+        assert_eq!(with_decoded("a%3Ab", str::to_owned), Some("a:b".to_owned()));
+        assert_eq!(with_decoded("plain", str::len), Some(5));
+        assert_eq!(with_decoded("%FF", str::len), None);
+        let long = "%41".repeat(200);
+        assert_eq!(with_decoded(&long, str::len), Some(200));
+        assert!(decodes_to("api", "api"));
+        assert!(decodes_to("%61p%69", "api"));
+        assert!(!decodes_to("%61p", "api"));
+        assert!(!decodes_to("%61pix", "api"));
+        assert!(!decodes_to("%zzpi", "api"));
+        assert!(!decodes_to("%6", "api"));
+    }
+
+    /// The table is exactly the sets the module documents.
+    #[test]
+    fn keeps_table_matches_the_sets() {
+        for b in 0..=255u8 {
+            let pchar = is_unreserved(b) || b"!$&'()*+,;=:@".contains(&b);
+            assert_eq!(keeps(Component::PathSegment, b), pchar, "{b}");
+            assert_eq!(keeps(Component::Path, b), pchar || b == b'/', "{b}");
+            assert_eq!(
+                keeps(Component::Query, b),
+                (pchar && b != b'\'') || b == b'/' || b == b'?',
+                "{b}"
+            );
+            assert_eq!(
+                keeps(Component::Fragment, b),
+                pchar || b == b'/' || b == b'?',
+                "{b}"
+            );
+        }
     }
 }

@@ -42,9 +42,11 @@
 //! 3986 fragment characters.
 
 use crate::dot_segments::{is_dot_segment, push_confined_path, resolve_like_browser};
-use crate::percent::{Component, decode, is_escape_at, push_encoded, push_form_encoded};
+use crate::percent::{
+    Component, decodes_to, is_escape_at, keeps, push_encoded, push_form_encoded, with_decoded,
+};
 use crate::target::{Kind, Target};
-use crate::url_split::{UrlProblem, split_url};
+use crate::url_split::{UrlParts, UrlProblem, contains_below, split_url};
 
 /// The query to add to a proxy URL.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -100,7 +102,7 @@ fn push_proxy_path(out: &mut String, target: &Target) {
     }
     out.push_str(target.kind().resource());
     out.push('/');
-    out.push_str(&target.segment());
+    target.push_segment(out);
     out.push_str("/proxy/");
 }
 
@@ -162,37 +164,35 @@ fn server_base(server: &str) -> Result<&str, ProxyUrlError> {
     }
     let path = parts.path.as_bytes();
     for (i, &b) in path.iter().enumerate() {
-        let plain = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
-        if !(plain || (b == b'%' && is_escape_at(path, i))) {
+        if !(keeps(Component::Path, b) || (b == b'%' && is_escape_at(path, i))) {
             return Err(fail(UrlProblem {
                 reason: "the server's path may only contain characters that need no escaping",
                 at: path_at + i,
             }));
         }
     }
-    let mut offset = 0;
-    for segment in parts.path.split('/') {
-        if is_dot_segment(segment) {
+    let mut start = 0;
+    for end in path
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'/').then_some(i))
+        .chain([path.len()])
+    {
+        // '/' is ASCII, so `start..end` is on char boundaries.
+        if parts.path.get(start..end).is_some_and(is_dot_segment) {
             return Err(fail(UrlProblem {
                 reason: "the server's path may not contain '.' or '..' segments",
-                at: path_at + offset,
+                at: path_at + start,
             }));
         }
-        offset += segment.len() + 1;
+        start = end + 1;
     }
     Ok(trimmed.trim_end_matches('/'))
 }
 
 /// Writes the confined path, then the merged query, then the fragment.
 fn push_path_query_fragment(out: &mut String, path: &str, query: Query<'_>) {
-    let (path, fragment) = match path.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
-        None => (path, None),
-    };
-    let (path, path_query) = match path.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (path, None),
-    };
+    let (path, path_query, fragment) = split_query_fragment(path);
     push_confined_path(out, path);
     let raw = match query {
         Query::Raw(raw) => raw.strip_prefix('?').unwrap_or(raw),
@@ -223,6 +223,22 @@ fn push_path_query_fragment(out: &mut String, path: &str, query: Query<'_>) {
         out.push('#');
         push_encoded(out, fragment, Component::Fragment);
     }
+}
+
+/// `path?query#fragment` cut at the first `#` and the first `?` before it.
+pub(crate) fn split_query_fragment(text: &str) -> (&str, Option<&str>, Option<&str>) {
+    let bytes = text.as_bytes();
+    let fragment_at = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
+    let query_at = bytes
+        .get(..fragment_at)
+        .and_then(|before| before.iter().position(|&b| b == b'?'))
+        .unwrap_or(fragment_at);
+    // `?` and `#` are ASCII: every cut is on a char boundary.
+    (
+        text.get(..query_at).unwrap_or_default(),
+        text.get(query_at + 1..fragment_at),
+        text.get(fragment_at + 1..),
+    )
 }
 
 /// A proxy URL taken apart by [`parse_proxy_url`].
@@ -313,27 +329,37 @@ pub(crate) fn push_proxy_url(
 /// ```
 pub fn parse_proxy_url(url: &str) -> Option<ProxyUrl> {
     // WHATWG drops surrounding C0 controls and spaces, and tabs and newlines anywhere.
-    let url = url.trim_matches(|c: char| c <= ' ');
+    let url = trim_c0_and_space(url);
     let cleaned: String;
-    let url = if url.contains(['\t', '\n', '\r']) {
+    let url = if has_tab_or_newline(url) {
         cleaned = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
         cleaned.as_str()
     } else {
         url
     };
-    let parts = split_url(url).ok()?;
+    proxy_url_from_parts(split_url(url).ok()?)
+}
+
+/// Whether [`parse_proxy_url`] reads `url` exactly as written (nothing to trim or drop), so that
+/// a caller holding `split_url(url)` may pass it to [`proxy_url_from_parts`].
+pub(crate) fn is_read_as_written(url: &str) -> bool {
+    trim_c0_and_space(url).len() == url.len() && !has_tab_or_newline(url)
+}
+
+fn has_tab_or_newline(url: &str) -> bool {
+    let bytes = url.as_bytes();
+    contains_below(bytes, b'\r' + 1) && bytes.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// [`parse_proxy_url`] of a URL already split.
+pub(crate) fn proxy_url_from_parts(parts: UrlParts<'_>) -> Option<ProxyUrl> {
     let path = resolve_like_browser(parts.path);
     let (api_at, target, suffix_at) = find_proxy_path(&path)?;
     let base_path = path.get(..api_at.saturating_sub(1))?;
     // Escaped as a browser would escape it, so that `to_url` accepts the server.
     let mut server = String::with_capacity(parts.origin.len() + base_path.len());
     server.push_str(parts.origin);
-    for (i, segment) in base_path.split('/').enumerate() {
-        if i > 0 {
-            server.push('/');
-        }
-        push_encoded(&mut server, segment, Component::PathSegment);
-    }
+    push_encoded(&mut server, base_path, Component::Path);
     Some(ProxyUrl {
         server,
         target,
@@ -343,49 +369,92 @@ pub fn parse_proxy_url(url: &str) -> Option<ProxyUrl> {
     })
 }
 
+/// `text` without the C0 controls and spaces around it (all ASCII, so bytes will do).
+fn trim_c0_and_space(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |i| i + 1);
+    text.get(start..end).unwrap_or_default()
+}
+
 /// Finds `api/v1/(namespaces/NS/(services|pods)|nodes)/SEGMENT/proxy` followed by `/` or the end.
 /// Returns where `api` starts, the target, and where the part after `proxy` starts.
 fn find_proxy_path(path: &str) -> Option<(usize, Target, usize)> {
-    let mut search_from = 0;
-    while let Some(i) = path.get(search_from..)?.find('/') {
-        let start = search_from + i + 1;
-        if let Some((target, suffix_at)) = match_proxy_path_at(path, start) {
-            return Some((start, target, suffix_at));
-        }
-        search_from = start;
-    }
-    None
+    let bytes = path.as_bytes();
+    // `api` decoded starts with `a`, so its raw form starts with `a` or an escape.
+    let could_start_api = |i: usize| matches!(bytes.get(i + 1), Some(b'a' | b'%'));
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'/' && could_start_api(i))
+        .find_map(|(i, _)| {
+            let (target, suffix_at) = match_proxy_path_at(path, i + 1)?;
+            Some((i + 1, target, suffix_at))
+        })
 }
 
+/// The `/`-separated segments of a path from some offset on, as `split('/')` yields them, each
+/// with the offset where it ends.
+struct Segments<'a> {
+    path: &'a str,
+    next_start: Option<usize>,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = (&'a str, usize);
+
+    fn next(&mut self) -> Option<(&'a str, usize)> {
+        let start = self.next_start?;
+        let bytes = self.path.as_bytes();
+        let end = bytes
+            .get(start..)?
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(bytes.len(), |i| start + i);
+        self.next_start = (end < bytes.len()).then_some(end + 1);
+        // '/' is ASCII, so `start..end` is on char boundaries.
+        Some((self.path.get(start..end)?, end))
+    }
+}
+
+/// Segments are matched decoded, as the API server matches them; nothing is allocated for the
+/// keywords, and the namespace and segment are decoded on the stack.
 fn match_proxy_path_at(path: &str, start: usize) -> Option<(Target, usize)> {
-    let mut segments = path.get(start..)?.split('/');
-    let mut consumed = start;
-    let mut next = || {
-        let segment = segments.next()?;
-        consumed += segment.len() + 1;
-        decode(segment)
+    let mut segments = Segments {
+        path,
+        next_start: Some(start),
     };
-    if next()? != "api" || next()? != "v1" {
+    let mut next = || segments.next().map(|(segment, _)| segment);
+    if !decodes_to(next()?, "api") || !decodes_to(next()?, "v1") {
         return None;
     }
-    let target = match next()?.as_ref() {
-        "namespaces" => {
-            let namespace = next()?;
-            let kind = match next()?.as_ref() {
-                "services" => Kind::Service,
-                "pods" => Kind::Pod,
-                _ => return None,
-            };
-            Target::from_segment(kind, Some(&namespace), &next()?).ok()?
-        }
-        "nodes" => Target::from_segment(Kind::Node, None, &next()?).ok()?,
-        _ => return None,
-    };
-    if next()? != "proxy" {
+    let resource = next()?;
+    let target = if decodes_to(resource, "namespaces") {
+        let namespace = next()?;
+        let resource = next()?;
+        let kind = if decodes_to(resource, "services") {
+            Kind::Service
+        } else if decodes_to(resource, "pods") {
+            Kind::Pod
+        } else {
+            return None;
+        };
+        let segment = next()?;
+        with_decoded(namespace, |namespace| {
+            with_decoded(segment, |segment| {
+                Target::from_segment(kind, Some(namespace), segment).ok()
+            })
+        })???
+    } else if decodes_to(resource, "nodes") {
+        let segment = next()?;
+        with_decoded(segment, |segment| {
+            Target::from_segment(Kind::Node, None, segment).ok()
+        })??
+    } else {
         return None;
-    }
-    // `consumed` counts a '/' after "proxy" that may not be there.
-    Some((target, (consumed - 1).min(path.len())))
+    };
+    let (proxy, suffix_at) = segments.next()?;
+    decodes_to(proxy, "proxy").then_some((target, suffix_at))
 }
 
 #[cfg(test)]

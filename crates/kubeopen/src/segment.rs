@@ -143,40 +143,7 @@ impl Segment {
     /// # Ok::<(), kubeopen::segment::SegmentError>(())
     /// ```
     pub fn parse(id: &str) -> Result<Segment, SegmentError> {
-        let fail = |kind| SegmentError {
-            input: id.to_owned(),
-            kind,
-        };
-        if id.is_empty() {
-            return Err(fail(SegmentErrorKind::Empty));
-        }
-        let mut parts = id.splitn(4, ':');
-        let (a, b, c) = (parts.next(), parts.next(), parts.next());
-        if parts.next().is_some() {
-            let parts = id.split(':').count();
-            let at = nth_colon(id, 3).map_or(id.len(), |i| i + 1);
-            return Err(fail(SegmentErrorKind::TooManyParts { parts, at }));
-        }
-        let (scheme, name, port) = match (a, b, c) {
-            (Some(name), None, None) => ("", name, ""),
-            (Some(name), Some(port), None) => ("", name, port),
-            (Some(scheme), Some(name), Some(port)) => (scheme, name, port),
-            // `splitn` never yields a later part without the earlier ones.
-            _ => return Err(fail(SegmentErrorKind::Empty)),
-        };
-        let scheme = Scheme::from_segment_str(scheme).map_err(|()| {
-            fail(SegmentErrorKind::UnknownScheme {
-                scheme: scheme.to_owned(),
-            })
-        })?;
-        if name.is_empty() {
-            let at = if c.is_some() {
-                a.map_or(0, |s| s.len() + 1)
-            } else {
-                0
-            };
-            return Err(fail(SegmentErrorKind::EmptyName { at }));
-        }
+        let (scheme, name, port) = split_scheme_name_port(id)?;
         Ok(Segment {
             scheme,
             name: name.to_owned(),
@@ -221,6 +188,59 @@ impl Segment {
     }
 }
 
+/// [`Segment::parse`] without allocating: the scheme and borrowed name and port.
+pub(crate) fn split_scheme_name_port(id: &str) -> Result<(Option<Scheme>, &str, &str), SegmentError> {
+    let fail = |kind| SegmentError {
+        input: id.to_owned(),
+        kind,
+    };
+    if id.is_empty() {
+        return Err(fail(SegmentErrorKind::Empty));
+    }
+    // The first two `:`s decide everything; a third makes too many parts.
+    let mut colons = [None; 2];
+    let mut found = 0;
+    for (i, &b) in id.as_bytes().iter().enumerate() {
+        if b == b':' {
+            match colons.get_mut(found) {
+                Some(slot) => *slot = Some(i),
+                None => {
+                    let parts = id.bytes().filter(|&b| b == b':').count() + 1;
+                    return Err(fail(SegmentErrorKind::TooManyParts { parts, at: i + 1 }));
+                }
+            }
+            found += 1;
+        }
+    }
+    // `:` is ASCII, so every cut is on a char boundary.
+    let (scheme, name, port) = match colons {
+        [None, _] => ("", id, ""),
+        [Some(c), None] => (
+            "",
+            id.get(..c).unwrap_or_default(),
+            id.get(c + 1..).unwrap_or_default(),
+        ),
+        [Some(c1), Some(c2)] => (
+            id.get(..c1).unwrap_or_default(),
+            id.get(c1 + 1..c2).unwrap_or_default(),
+            id.get(c2 + 1..).unwrap_or_default(),
+        ),
+    };
+    let scheme = Scheme::from_segment_str(scheme).map_err(|()| {
+        fail(SegmentErrorKind::UnknownScheme {
+            scheme: scheme.to_owned(),
+        })
+    })?;
+    if name.is_empty() {
+        let at = match colons {
+            [Some(c1), Some(_)] => c1 + 1,
+            _ => 0,
+        };
+        return Err(fail(SegmentErrorKind::EmptyName { at }));
+    }
+    Ok((scheme, name, port))
+}
+
 /// `JoinSchemeNamePort`: `scheme:name:port` when there is a scheme (even with an empty port),
 /// else `name:port` when there is a port, else `name`. No validation, as upstream.
 ///
@@ -231,10 +251,21 @@ impl Segment {
 /// assert_eq!(join_scheme_name_port(None, "web", ""), "web");
 /// ```
 pub fn join_scheme_name_port(scheme: Option<Scheme>, name: &str, port: &str) -> String {
-    match scheme {
-        Some(s) => format!("{s}:{name}:{port}"),
-        None if !port.is_empty() => format!("{name}:{port}"),
-        None => name.to_owned(),
+    let mut out = String::with_capacity(name.len() + port.len() + 8);
+    push_scheme_name_port(&mut out, scheme, name, port);
+    out
+}
+
+/// Appends [`join_scheme_name_port`]`(scheme, name, port)` to `out`.
+pub(crate) fn push_scheme_name_port(out: &mut String, scheme: Option<Scheme>, name: &str, port: &str) {
+    if let Some(s) = scheme {
+        out.push_str(s.as_str());
+        out.push(':');
+    }
+    out.push_str(name);
+    if scheme.is_some() || !port.is_empty() {
+        out.push(':');
+        out.push_str(port);
     }
 }
 
@@ -246,11 +277,6 @@ impl fmt::Display for Segment {
             None => f.write_str(&self.name),
         }
     }
-}
-
-/// Byte index of the `n`-th (1-based) `:` in `s`.
-fn nth_colon(s: &str, n: usize) -> Option<usize> {
-    s.match_indices(':').nth(n - 1).map(|(i, _)| i)
 }
 
 #[cfg(test)]

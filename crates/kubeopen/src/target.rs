@@ -18,7 +18,7 @@
 
 use std::fmt;
 
-use crate::segment::{Scheme, Segment, SegmentError, join_scheme_name_port};
+use crate::segment::{Scheme, SegmentError, push_scheme_name_port, split_scheme_name_port};
 use crate::validation::{Problem, Rule, Violation, parse_port_number};
 
 /// The kind of object proxied to.
@@ -152,6 +152,15 @@ impl Port {
         }
     }
 
+    /// The port as written in a segment (`Display` without formatting machinery); `digits` holds
+    /// a number's text.
+    fn as_str<'a>(&'a self, digits: &'a mut [u8; 5]) -> &'a str {
+        match &self.0 {
+            PortValue::Number(n) => format_port_number(*n, digits),
+            PortValue::Name(name) => name,
+        }
+    }
+
     /// The name, when the port is one.
     ///
     /// ```
@@ -168,11 +177,26 @@ impl Port {
 
 impl fmt::Display for Port {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            PortValue::Number(n) => write!(f, "{n}"),
-            PortValue::Name(name) => f.write_str(name),
+        f.write_str(self.as_str(&mut [0; 5]))
+    }
+}
+
+/// `n` in decimal, written into the end of `digits`.
+fn format_port_number(mut n: u16, digits: &mut [u8; 5]) -> &str {
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        // `n % 10` is a single digit.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        *slot = b'0' + digit;
+        start -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    // Only ASCII digits were written.
+    std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// The part of a target a [`TargetError`] is about.
@@ -248,13 +272,28 @@ impl TargetError {
 /// assert_eq!(target.namespace(), Some("monitoring"));
 /// # Ok::<(), kubeopen::target::TargetError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     kind: Kind,
-    namespace: Option<String>,
-    name: String,
+    /// The namespace (if any) followed by the name: one allocation rather than two, since a
+    /// target is made on every parse.
+    names: String,
+    /// How many bytes of `names` are the namespace; `None` for nodes.
+    namespace_len: Option<usize>,
     scheme: Option<Scheme>,
     port: Option<Port>,
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Target")
+            .field("kind", &self.kind)
+            .field("namespace", &self.namespace())
+            .field("name", &self.name())
+            .field("scheme", &self.scheme)
+            .field("port", &self.port)
+            .finish()
+    }
 }
 
 impl Target {
@@ -301,18 +340,21 @@ impl Target {
                 Rule::Dns1123Label
                     .check(ns)
                     .map_err(|v| TargetError::from_violation(Field::Namespace, ns, v))?;
-                Some(ns.to_owned())
+                ns
             }
-            (false, None) => None,
+            (false, None) => "",
             _ => return Err(TargetError::Namespace { kind }),
         };
         kind.name_rule()
             .check(name)
             .map_err(|v| TargetError::from_violation(Field::Name(kind), name, v))?;
+        let mut names = String::with_capacity(namespace.len() + name.len());
+        names.push_str(namespace);
+        names.push_str(name);
         Ok(Target {
             kind,
-            namespace,
-            name: name.to_owned(),
+            names,
+            namespace_len: kind.is_namespaced().then_some(namespace.len()),
             scheme: None,
             port: None,
         })
@@ -331,13 +373,13 @@ impl Target {
     /// # Ok::<(), kubeopen::target::TargetError>(())
     /// ```
     pub fn from_segment(kind: Kind, namespace: Option<&str>, segment: &str) -> Result<Target, TargetError> {
-        let Segment { scheme, name, port } = Segment::parse(segment)?;
+        let (scheme, name, port) = split_scheme_name_port(segment)?;
         let port = if port.is_empty() {
             None
         } else {
-            Some(Port::parse(&port)?)
+            Some(Port::parse(port)?)
         };
-        Ok(Target::new(kind, namespace, &name)?
+        Ok(Target::new(kind, namespace, name)?
             .with_scheme(scheme)
             .with_port(port))
     }
@@ -388,7 +430,8 @@ impl Target {
     /// # Ok::<(), kubeopen::target::TargetError>(())
     /// ```
     pub fn namespace(&self) -> Option<&str> {
-        self.namespace.as_deref()
+        // Validated names are ASCII, so the cut is on a char boundary.
+        self.namespace_len.and_then(|len| self.names.get(..len))
     }
 
     /// The object's name.
@@ -398,7 +441,9 @@ impl Target {
     /// # Ok::<(), kubeopen::target::TargetError>(())
     /// ```
     pub fn name(&self) -> &str {
-        &self.name
+        self.names
+            .get(self.namespace_len.unwrap_or(0)..)
+            .unwrap_or_default()
     }
 
     /// The scheme; `None` is Kubernetes' empty scheme.
@@ -430,8 +475,16 @@ impl Target {
     /// # Ok::<(), kubeopen::target::TargetError>(())
     /// ```
     pub fn segment(&self) -> String {
-        let port = self.port.as_ref().map(Port::to_string).unwrap_or_default();
-        join_scheme_name_port(self.scheme, &self.name, &port)
+        let mut out = String::with_capacity(self.name().len() + 16);
+        self.push_segment(&mut out);
+        out
+    }
+
+    /// Appends [`Target::segment`] to `out`.
+    pub(crate) fn push_segment(&self, out: &mut String) {
+        let mut digits = [0u8; 5];
+        let port = self.port.as_ref().map_or("", |port| port.as_str(&mut digits));
+        push_scheme_name_port(out, self.scheme, self.name(), port);
     }
 }
 
@@ -500,6 +553,34 @@ mod tests {
             invalid(Port::parse("web-").unwrap_err()),
             (Field::Port, Problem::BadLast('-'), 3)
         );
+    }
+
+    #[test]
+    fn debug_shows_the_fields() {
+        let t = Target::service("ns", "web")
+            .unwrap()
+            .with_port(Some(Port::number(80).unwrap()));
+        assert_eq!(
+            format!("{t:?}"),
+            "Target { kind: Service, namespace: Some(\"ns\"), name: \"web\", scheme: None, port: Some(Port(Number(80))) }"
+        );
+        let n = Target::node("n1").unwrap();
+        assert_eq!(
+            format!("{n:?}"),
+            "Target { kind: Node, namespace: None, name: \"n1\", scheme: None, port: None }"
+        );
+        // Equality is by parts, not by how they are stored.
+        assert_ne!(
+            Target::service("ab", "c").unwrap(),
+            Target::service("a", "bc").unwrap()
+        );
+    }
+
+    #[test]
+    fn port_numbers_format_like_display() {
+        for n in [1, 9, 10, 99, 100, 443, 1000, 8080, 10000, 65535] {
+            assert_eq!(Port::number(n).unwrap().to_string(), format!("{n}"));
+        }
     }
 
     #[test]

@@ -43,43 +43,60 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, UrlProblem> {
         return problem("expected a URL starting with http:// or https://", 0);
     };
     let bytes = url.as_bytes();
-    let authority_end = bytes[after_scheme..]
-        .iter()
-        .position(|&b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
-        .map_or(url.len(), |i| after_scheme + i);
+    // One pass over the authority: where it ends, and its first byte that is not a host byte
+    // (usually the port's ':'), and its first '@'.
+    let mut authority_end = bytes.len();
+    let mut first_non_host = None;
+    let mut at_sign = None;
+    for (i, &b) in bytes.iter().enumerate().skip(after_scheme) {
+        match AUTHORITY_BYTES[usize::from(b)] {
+            AuthorityByte::Host => {}
+            AuthorityByte::End => {
+                authority_end = i;
+                break;
+            }
+            AuthorityByte::Other => {
+                first_non_host.get_or_insert(i);
+                if b == b'@' {
+                    at_sign.get_or_insert(i);
+                }
+            }
+        }
+    }
     if bytes.get(authority_end) == Some(&b'\\') {
         return problem("a backslash may not follow the host", authority_end);
     }
-    let authority = &url[after_scheme..authority_end];
-    if let Some(i) = authority.find('@') {
-        return problem("credentials in the URL are not supported", after_scheme + i);
+    if let Some(i) = at_sign {
+        return problem("credentials in the URL are not supported", i);
     }
-    let (host, port_at) = if authority.starts_with('[') {
-        let Some(close) = authority.find(']') else {
+    let authority = url.get(after_scheme..authority_end).unwrap_or_default();
+    let authority_bytes = authority.as_bytes();
+    let (host, port_at) = if authority_bytes.first() == Some(&b'[') {
+        let Some(close) = authority_bytes.iter().position(|&b| b == b']') else {
             return problem("an IPv6 address needs a closing ']'", after_scheme);
         };
-        let inner = &authority[1..close];
+        let inner = authority_bytes.get(1..close).unwrap_or_default();
         if inner.is_empty()
             || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         {
             return problem("not an IPv6 address", after_scheme + 1);
         }
-        (&authority[..=close], close + 1)
+        (authority.get(..=close).unwrap_or_default(), close + 1)
     } else {
-        let end = authority.find(':').unwrap_or(authority.len());
-        let host = &authority[..end];
-        if let Some(i) = host
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')))
-        {
-            return problem(
-                "the host may only contain ASCII letters, digits, '-', '.', '_' and '~' (write IDN hosts as xn--)",
-                after_scheme + i,
-            );
-        }
-        (host, end)
+        // The host runs to the first ':'; any other non-host byte before it is an error.
+        let end = match first_non_host {
+            None => authority.len(),
+            Some(i) if bytes.get(i) == Some(&b':') => i - after_scheme,
+            Some(i) => {
+                return problem(
+                    "the host may only contain ASCII letters, digits, '-', '.', '_' and '~' (write IDN hosts as xn--)",
+                    i,
+                );
+            }
+        };
+        (authority.get(..end).unwrap_or_default(), end)
     };
     if host.is_empty() {
         return problem("the host is empty", after_scheme);
@@ -98,25 +115,148 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, UrlProblem> {
             }
         }
     };
-    let rest = &url[authority_end..];
-    let (before_fragment, fragment) = match rest.split_once('#') {
-        Some((before, fragment)) => (before, Some(fragment)),
-        None => (rest, None),
-    };
-    let (path, query) = match before_fragment.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (before_fragment, None),
+    // `?` and `#` are ASCII, so every cut below is on a char boundary.
+    let rest = bytes.get(authority_end..).unwrap_or_default();
+    let first = authority_end + find_any(rest, b"?#");
+    let (query_at, fragment_at) = if bytes.get(first) == Some(&b'?') {
+        let after = bytes.get(first + 1..).unwrap_or_default();
+        (first, first + 1 + find_byte(after, b'#'))
+    } else {
+        (first, first)
     };
     Ok(UrlParts {
-        origin: &url[..authority_end],
+        origin: url.get(..authority_end).unwrap_or_default(),
         https,
         host,
         port,
-        path,
-        query,
-        fragment,
+        path: url.get(authority_end..query_at).unwrap_or_default(),
+        query: url.get(query_at + 1..fragment_at),
+        fragment: url.get(fragment_at + 1..),
     })
 }
+
+/// Eight bytes at a time: the hot scans run over every URL kubeopen parses, and WebAssembly has
+/// no `memchr` of its own, so a byte loop costs a compare and a branch per byte.
+const LANES: usize = 8;
+const ONES: u64 = u64::from_ne_bytes([0x01; LANES]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; LANES]);
+
+/// Whether some byte of `word` is `needle` (the classic has-zero-byte test on `word ^ needle`).
+fn word_has(word: u64, needle: u8) -> bool {
+    let x = word ^ (ONES * u64::from(needle));
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Whether some byte of `word` is below `limit`, which must be at most 0x80.
+fn word_has_below(word: u64, limit: u8) -> bool {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS != 0
+}
+
+/// Whether any byte of `bytes` is below `limit` (at most 0x80): C0 controls, for `b' ' + 1`.
+pub(crate) fn contains_below(bytes: &[u8], limit: u8) -> bool {
+    let mut words = bytes.chunks_exact(LANES);
+    for chunk in &mut words {
+        let word = u64::from_ne_bytes(<[u8; LANES]>::try_from(chunk).unwrap_or_default());
+        if word_has_below(word, limit) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < limit)
+}
+
+/// Whether some byte of `bytes` has bit 0x20 clear (as every uppercase ASCII letter has).
+pub(crate) fn has_byte_without_0x20(bytes: &[u8]) -> bool {
+    const BIT: u64 = u64::from_ne_bytes([0x20; LANES]);
+    let mut words = bytes.chunks_exact(LANES);
+    for chunk in &mut words {
+        let word = u64::from_ne_bytes(<[u8; LANES]>::try_from(chunk).unwrap_or_default());
+        if !word & BIT != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b & 0x20 == 0)
+}
+
+/// The index of the first byte of `bytes` below `limit` (at most 0x80), or `bytes.len()`.
+pub(crate) fn find_below(bytes: &[u8], limit: u8) -> usize {
+    let mut words = bytes.chunks_exact(LANES);
+    let mut at = 0;
+    for chunk in &mut words {
+        let word = u64::from_ne_bytes(<[u8; LANES]>::try_from(chunk).unwrap_or_default());
+        if word_has_below(word, limit) {
+            return at + chunk.iter().position(|&b| b < limit).unwrap_or(LANES);
+        }
+        at += LANES;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|&b| b < limit)
+        .unwrap_or(words.remainder().len())
+}
+
+/// The index of the first `needle` in `bytes`, or `bytes.len()`.
+pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> usize {
+    find_any(bytes, &[needle])
+}
+
+/// The index of the first byte of `bytes` that is one of `needles`, or `bytes.len()`.
+pub(crate) fn find_any(bytes: &[u8], needles: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(LANES);
+    let mut at = 0;
+    for chunk in &mut words {
+        let word = u64::from_ne_bytes(<[u8; LANES]>::try_from(chunk).unwrap_or_default());
+        if needles.iter().any(|&n| word_has(word, n)) {
+            return at + chunk.iter().position(|b| needles.contains(b)).unwrap_or(LANES);
+        }
+        at += LANES;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|b| needles.contains(b))
+        .unwrap_or(words.remainder().len())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AuthorityByte {
+    /// A byte of a host name.
+    Host,
+    /// A byte that ends the authority: `/`, `?`, `#` or `\`.
+    End,
+    /// Anything else (`:`, `@`, `[`, non-ASCII, …).
+    Other,
+}
+
+const AUTHORITY_BYTES: [AuthorityByte; 256] = {
+    let mut table = [AuthorityByte::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        if HOST_BYTES[b] {
+            table[b] = AuthorityByte::Host;
+        }
+        b += 1;
+    }
+    table[b'/' as usize] = AuthorityByte::End;
+    table[b'?' as usize] = AuthorityByte::End;
+    table[b'#' as usize] = AuthorityByte::End;
+    table[b'\\' as usize] = AuthorityByte::End;
+    table
+};
+
+/// The bytes of a host name kubeopen accepts: ASCII letters, digits, `-`, `.`, `_` and `~`.
+const HOST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b < 256`, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
 
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
     s.as_bytes()
@@ -152,6 +292,35 @@ mod tests {
         );
         let u = split_url("http://10.0.0.1?a/b").unwrap();
         assert_eq!((u.path, u.query), ("", Some("a/b")));
+    }
+
+    #[test]
+    fn word_scans_agree_with_byte_scans() {
+        let text = b"https://h/a/b%2e\\x?q#f\t\x01\x7f\xc3\xa9 .-";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let part = &text[start..end];
+                for needle in [b'#', b'?', b'/', b'\\', b'.', b'%', b'\t', 0xa9, 0x7f] {
+                    let want = part.iter().position(|&b| b == needle).unwrap_or(part.len());
+                    assert_eq!(find_byte(part, needle), want, "{part:?} {needle}");
+                    let want = part
+                        .iter()
+                        .position(|&b| b == needle || b == b'?')
+                        .unwrap_or(part.len());
+                    assert_eq!(find_any(part, &[needle, b'?']), want, "{part:?} {needle}");
+                }
+                for limit in [0x01, 0x02, b' ', b' ' + 1, 0x80] {
+                    assert_eq!(
+                        contains_below(part, limit),
+                        part.iter().any(|&b| b < limit),
+                        "{part:?} {limit}"
+                    );
+                    assert_eq!(has_byte_without_0x20(part), part.iter().any(|&b| b & 0x20 == 0));
+                    let want = part.iter().position(|&b| b < limit).unwrap_or(part.len());
+                    assert_eq!(find_below(part, limit), want, "{part:?} {limit}");
+                }
+            }
+        }
     }
 
     #[test]

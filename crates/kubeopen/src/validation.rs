@@ -81,16 +81,25 @@ impl Rule {
             Rule::Dns1123Label => check_label(value, 0, false).map_or(Ok(()), |(p, at)| broken(p, at)),
             Rule::Dns1123Subdomain => {
                 let mut start = 0;
-                for label in value.split('.') {
+                loop {
+                    // '.' is ASCII, so every cut is on a char boundary.
+                    let end = value
+                        .as_bytes()
+                        .get(start..)
+                        .and_then(|rest| rest.iter().position(|&b| b == b'.'))
+                        .map_or(value.len(), |i| start + i);
+                    let label = value.get(start..end).unwrap_or_default();
                     if label.is_empty() {
                         return broken(Problem::EmptyLabel, start);
                     }
                     if let Some((p, at)) = check_label(label, start, false) {
                         return broken(p, at);
                     }
-                    start += label.len() + 1;
+                    if end == value.len() {
+                        return Ok(());
+                    }
+                    start = end + 1;
                 }
-                Ok(())
             }
             Rule::PortNumber => match parse_port_number(value) {
                 Some(Ok(_)) => Ok(()),
@@ -180,10 +189,7 @@ pub struct Violation {
 /// `letter_first`). `offset` is added to reported positions. The length is checked by the caller.
 fn check_label(label: &str, offset: usize, letter_first: bool) -> Option<(Problem, usize)> {
     let bytes = label.as_bytes();
-    if let Some(i) = bytes
-        .iter()
-        .position(|&b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
-    {
+    if let Some(i) = bytes.iter().position(|&b| !LABEL_BYTES[usize::from(b)]) {
         return Some((Problem::Character(char_at(label, i)), offset + i));
     }
     let first = bytes.first().copied().unwrap_or(b'a');
@@ -201,6 +207,20 @@ fn check_label(label: &str, offset: usize, letter_first: bool) -> Option<(Proble
     }
     None
 }
+
+/// The bytes of a DNS label: lowercase letters, digits and `-`.
+const LABEL_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        // `b < 256`, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let byte = b as u8;
+        table[b] = byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-';
+        b += 1;
+    }
+    table
+};
 
 /// `Some(Ok(n))` for all-digit strings naming 1–65535 (leading zeros allowed, as `ParseInt`
 /// reads them); `Some(Err(()))` for other all-digit strings; `None` when not all digits.
