@@ -31,12 +31,17 @@
 #![deny(missing_docs)]
 
 pub mod address;
+pub mod auth;
+pub mod discovery;
 pub mod go_path;
+pub mod in_cluster;
+pub mod kubeconfig;
 pub mod proxy_url;
 pub mod rewrite;
 pub mod rules;
 pub mod segment;
 pub mod target;
+pub mod token;
 pub mod validation;
 
 mod dot_segments;
