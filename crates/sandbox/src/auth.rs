@@ -194,6 +194,11 @@ impl Auth {
         Err(())
     }
 
+    /// Whether [`Auth::authorize`] can deny anything (an `--authz-file` was given).
+    pub fn has_rules(&self) -> bool {
+        self.rules.is_some()
+    }
+
     /// Authorizes; `Err(message)` is the 403 message kube-apiserver would give.
     pub fn authorize(&self, user: Option<&User>, a: &Attributes<'_>) -> Result<(), String> {
         let (Some(rules), Some(user)) = (&self.rules, user) else {

@@ -6,8 +6,6 @@
 //! Paths are bytes: Go strings may hold any bytes after `%`-decoding, and the proxy must
 //! re-escape exactly what it decoded.
 
-use std::fmt::Write as _;
-
 /// Go's `encoding` modes for `shouldEscape`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -31,16 +29,51 @@ fn should_escape(c: u8, mode: Mode) -> bool {
     }
 }
 
+/// `should_escape` for every byte, per mode (built at compile time).
+const fn escape_table(mode: Mode) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphanumeric() {
+            false
+        } else {
+            match b {
+                b'-' | b'_' | b'.' | b'~' => false,
+                b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'@' => false,
+                b'?' => matches!(mode, Mode::Path),
+                b'!' | b'(' | b')' | b'*' => !matches!(mode, Mode::Fragment),
+                _ => true,
+            }
+        };
+        c += 1;
+    }
+    t
+}
+
+const ESCAPE_PATH: [bool; 256] = escape_table(Mode::Path);
+const ESCAPE_FRAGMENT: [bool; 256] = escape_table(Mode::Fragment);
+
 /// Go's `escape(s, mode)` for the path and fragment modes.
 pub fn escape(s: &[u8], mode: Mode) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let table = match mode {
+        Mode::Path => &ESCAPE_PATH,
+        Mode::Fragment => &ESCAPE_FRAGMENT,
+    };
     let mut out = String::with_capacity(s.len());
-    for &c in s {
-        if should_escape(c, mode) {
-            let _ = write!(out, "%{c:02X}");
-        } else {
-            out.push(char::from(c));
+    let mut from = 0;
+    for (i, &c) in s.iter().enumerate() {
+        if table[usize::from(c)] {
+            // Bytes not escaped are ASCII: the run is valid UTF-8.
+            out.push_str(std::str::from_utf8(&s[from..i]).unwrap_or_default());
+            out.push('%');
+            out.push(char::from(HEX[usize::from(c >> 4)]));
+            out.push(char::from(HEX[usize::from(c & 15)]));
+            from = i + 1;
         }
     }
+    out.push_str(std::str::from_utf8(&s[from..]).unwrap_or_default());
     out
 }
 
@@ -105,35 +138,69 @@ fn valid_encoded(s: &str, mode: Mode) -> bool {
     })
 }
 
+/// Whether `path.Clean` would return `p` unchanged: `/`, or segments that are neither empty
+/// nor `.` nor `..` (no trailing `/`). The common case on the proxy's hot path.
+fn is_clean(p: &[u8]) -> bool {
+    if p == b"/" {
+        return true;
+    }
+    let body = p.strip_prefix(b"/").unwrap_or(p);
+    !body.is_empty()
+        && body
+            .split(|&c| c == b'/')
+            .all(|seg| !matches!(seg, b"" | b"." | b".."))
+}
+
 /// Go's `path.Clean` on bytes.
 pub fn clean(p: &[u8]) -> Vec<u8> {
+    if is_clean(p) {
+        return p.to_vec();
+    }
+    clean_slow(p)
+}
+
+/// Go's `path.Clean` algorithm, as written there (one pass, backtracking on `..`).
+fn clean_slow(p: &[u8]) -> Vec<u8> {
     if p.is_empty() {
         return b".".to_vec();
     }
     let rooted = p[0] == b'/';
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for seg in p.split(|&c| c == b'/') {
-        match seg {
-            b"" | b"." => {}
-            b".." => {
-                if parts.last().is_some_and(|l| *l != b"..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push(seg);
-                }
-            }
-            _ => parts.push(seg),
-        }
-    }
-    let mut out = Vec::with_capacity(p.len());
+    let n = p.len();
+    let mut out = Vec::with_capacity(n);
+    let (mut r, mut dotdot) = (0, 0);
     if rooted {
         out.push(b'/');
+        (r, dotdot) = (1, 1);
     }
-    for (i, seg) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(b'/');
+    while r < n {
+        let at = |k: usize| p.get(k).copied();
+        if p[r] == b'/' || (p[r] == b'.' && matches!(at(r + 1), None | Some(b'/'))) {
+            // Empty or `.` element.
+            r += 1;
+        } else if p[r] == b'.' && at(r + 1) == Some(b'.') && matches!(at(r + 2), None | Some(b'/')) {
+            // `..`: remove the last element, or keep it when nothing is left to remove.
+            r += 2;
+            if out.len() > dotdot {
+                let mut w = out.len() - 1;
+                while w > dotdot && out[w] != b'/' {
+                    w -= 1;
+                }
+                out.truncate(w);
+            } else if !rooted {
+                if !out.is_empty() {
+                    out.push(b'/');
+                }
+                out.extend_from_slice(b"..");
+                dotdot = out.len();
+            }
+        } else {
+            if (rooted && out.len() != 1) || (!rooted && !out.is_empty()) {
+                out.push(b'/');
+            }
+            let end = p[r..].iter().position(|&c| c == b'/').map_or(n, |i| r + i);
+            out.extend_from_slice(&p[r..end]);
+            r = end;
         }
-        out.extend_from_slice(seg);
     }
     if out.is_empty() {
         out.push(b'.');
@@ -143,10 +210,12 @@ pub fn clean(p: &[u8]) -> Vec<u8> {
 
 /// Go's `path.Join`: non-empty elements joined by `/`, then cleaned; all empty gives `""`.
 pub fn join(elems: &[&[u8]]) -> Vec<u8> {
-    let mut buf = Vec::new();
+    let mut buf = Vec::with_capacity(elems.iter().map(|e| e.len() + 1).sum());
     let mut any = false;
     for e in elems.iter().filter(|e| !e.is_empty()) {
-        if any {
+        // A separator next to a '/' would only be cleaned away again: leave it out, so that
+        // the usual result is already clean.
+        if any && !buf.ends_with(b"/") && !e.starts_with(b"/") {
             buf.push(b'/');
         }
         buf.extend_from_slice(e);
@@ -345,7 +414,14 @@ impl GoUrl {
 impl std::fmt::Display for GoUrl {
     /// Go's `URL.String`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut buf = String::new();
+        f.write_str(&self.go_string())
+    }
+}
+
+impl GoUrl {
+    /// Go's `URL.String`, built straight into the returned `String`.
+    pub fn go_string(&self) -> String {
+        let mut buf = String::with_capacity(self.host.len() + self.path.len() + self.raw_query.len() + 16);
         if !self.scheme.is_empty() {
             buf.push_str(&self.scheme);
             buf.push(':');
@@ -382,7 +458,7 @@ impl std::fmt::Display for GoUrl {
             buf.push('#');
             buf.push_str(&self.escaped_fragment());
         }
-        f.write_str(&buf)
+        buf
     }
 }
 
@@ -408,21 +484,21 @@ impl Rewriter {
             !url.host.is_empty() && url.host != self.source_host && url.host != self.request_host;
         let relative = !url.path.starts_with(b"/");
         if different_host || relative {
-            return url.to_string();
+            return url.go_string();
         }
         if !(url.host == self.request_host && self.scheme.is_empty() && self.host.is_empty()) {
             url.scheme.clone_from(&self.scheme);
             url.host.clone_from(&self.host);
         }
         if url.path.starts_with(&self.path_prepend) {
-            return url.to_string();
+            return url.go_string();
         }
         let trailing = url.path.ends_with(b"/");
         url.path = join(&[&self.path_prepend, &url.path]);
         if trailing {
             url.path.push(b'/');
         }
-        url.to_string()
+        url.go_string()
     }
 
     /// Parses and rewrites one attribute value or `Location`; `None` when `url.Parse` fails.
@@ -463,6 +539,79 @@ mod tests {
                 want,
                 "{a:?} + {b:?}"
             );
+        }
+    }
+
+    /// The first implementation (a `Vec` of segments), kept as a reference.
+    fn clean_reference(p: &[u8]) -> Vec<u8> {
+        if p.is_empty() {
+            return b".".to_vec();
+        }
+        let rooted = p[0] == b'/';
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for seg in p.split(|&c| c == b'/') {
+            match seg {
+                b"" | b"." => {}
+                b".." => {
+                    if parts.last().is_some_and(|l| *l != b"..") {
+                        parts.pop();
+                    } else if !rooted {
+                        parts.push(seg);
+                    }
+                }
+                _ => parts.push(seg),
+            }
+        }
+        let mut out = Vec::with_capacity(p.len());
+        if rooted {
+            out.push(b'/');
+        }
+        for (i, seg) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(b'/');
+            }
+            out.extend_from_slice(seg);
+        }
+        if out.is_empty() {
+            out.push(b'.');
+        }
+        out
+    }
+
+    #[test]
+    fn escape_table_is_should_escape() {
+        for mode in [Mode::Path, Mode::Fragment] {
+            for c in 0..=255u8 {
+                let want = if should_escape(c, mode) {
+                    format!("%{c:02X}")
+                } else {
+                    char::from(c).to_string()
+                };
+                assert_eq!(escape(&[b'a', c, b'b'], mode), format!("a{want}b"), "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn clean_fast_path_agrees() {
+        let alphabet: [&[u8]; 5] = [b"/", b".", b"a", b"..", b"b/"];
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let prev = inputs.clone();
+            for p in prev {
+                for a in alphabet {
+                    let mut q = p.clone();
+                    q.extend_from_slice(a);
+                    inputs.push(q);
+                }
+            }
+            inputs.sort();
+            inputs.dedup();
+        }
+        for p in &inputs {
+            let want = clean_reference(p);
+            assert_eq!(clean(p), want, "{:?}", String::from_utf8_lossy(p));
+            assert_eq!(clean_slow(p), want, "{:?}", String::from_utf8_lossy(p));
         }
     }
 

@@ -5,6 +5,8 @@
 //! character references is decoded in attribute values (all numeric ones are), and the
 //! `<script>` escape states (`<!--` inside script) are not modelled.
 
+use std::borrow::Cow;
+
 /// Attributes rewritten per element (`atomsToAttrs`, verbatim).
 fn mapped_attrs(tag: &str) -> &'static [&'static str] {
     match tag {
@@ -77,7 +79,7 @@ pub fn rewrite_html(input: &[u8], rewrite: &dyn Fn(&str) -> String) -> Vec<u8> {
                 Some(tag) => {
                     write_start_tag(&mut out, &tag, rewrite);
                     if !tag.self_closing {
-                        raw_tag = RAW_TAGS.iter().copied().find(|t| *t == tag.name);
+                        raw_tag = RAW_TAGS.iter().copied().find(|t| *t == tag.name.as_ref());
                     }
                     i = tag.end;
                 }
@@ -177,15 +179,16 @@ fn markup_declaration_end(input: &[u8], from: usize) -> usize {
     until_close_angle(input, from)
 }
 
-struct Tag {
-    name: String,
-    attrs: Vec<(String, Option<Vec<u8>>)>,
+/// A start tag; names borrow from the input unless lower-casing changed them.
+struct Tag<'a> {
+    name: Cow<'a, str>,
+    attrs: Vec<(Cow<'a, str>, Option<&'a [u8]>)>,
     self_closing: bool,
     end: usize,
 }
 
 /// x/net/html `readTag`: `start` is the first byte of the tag name. `None` at EOF.
-fn read_tag(input: &[u8], start: usize) -> Option<Tag> {
+fn read_tag(input: &[u8], start: usize) -> Option<Tag<'_>> {
     let n = input.len();
     let mut j = start;
     while j < n && !is_ws(input[j]) && input[j] != b'/' && input[j] != b'>' {
@@ -195,7 +198,7 @@ fn read_tag(input: &[u8], start: usize) -> Option<Tag> {
         return None;
     }
     let name = lower(&input[start..j]);
-    let mut attrs: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    let mut attrs: Vec<(Cow<'_, str>, Option<&[u8]>)> = Vec::new();
     while j < n && is_ws(input[j]) {
         j += 1;
     }
@@ -220,7 +223,7 @@ fn read_tag(input: &[u8], start: usize) -> Option<Tag> {
         }
         let key = lower(&input[key_start..j]);
         // readTagAttrVal
-        let mut val: Option<Vec<u8>> = None;
+        let mut val: Option<&[u8]> = None;
         while j < n && is_ws(input[j]) {
             j += 1;
         }
@@ -236,7 +239,7 @@ fn read_tag(input: &[u8], start: usize) -> Option<Tag> {
             if q == b'"' || q == b'\'' {
                 let vs = j + 1;
                 let rel = input[vs..].iter().position(|&c| c == q)?;
-                val = Some(input[vs..vs + rel].to_vec());
+                val = Some(&input[vs..vs + rel]);
                 j = vs + rel + 1;
             } else {
                 let vs = j;
@@ -246,7 +249,7 @@ fn read_tag(input: &[u8], start: usize) -> Option<Tag> {
                 if j >= n {
                     return None;
                 }
-                val = Some(input[vs..j].to_vec());
+                val = Some(&input[vs..j]);
             }
         }
         if !key.is_empty() && !attrs.iter().any(|(k, _)| *k == key) {
@@ -268,18 +271,22 @@ fn read_tag(input: &[u8], start: usize) -> Option<Tag> {
     })
 }
 
-fn lower(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_ascii_lowercase()
+/// Lower-cased name (ASCII only, as x/net/html); no copy when it already is.
+fn lower(b: &[u8]) -> Cow<'_, str> {
+    match String::from_utf8_lossy(b) {
+        Cow::Borrowed(s) if !s.bytes().any(|c| c.is_ascii_uppercase()) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_ascii_lowercase()),
+    }
 }
 
-fn write_start_tag(out: &mut Vec<u8>, tag: &Tag, rewrite: &dyn Fn(&str) -> String) {
+fn write_start_tag(out: &mut Vec<u8>, tag: &Tag<'_>, rewrite: &dyn Fn(&str) -> String) {
     let mapped = mapped_attrs(&tag.name);
     out.push(b'<');
     out.extend_from_slice(tag.name.as_bytes());
     for (key, raw) in &tag.attrs {
-        let mut value = raw.as_deref().map(unescape_attr).unwrap_or_default();
-        if mapped.contains(&key.as_str()) {
-            value = rewrite(&value);
+        let mut value = raw.map(unescape_attr).unwrap_or_default();
+        if mapped.contains(&key.as_ref()) {
+            value = Cow::Owned(rewrite(&value));
         }
         out.push(b' ');
         out.extend_from_slice(key.as_bytes());
@@ -296,17 +303,23 @@ fn write_start_tag(out: &mut Vec<u8>, tag: &Tag, rewrite: &dyn Fn(&str) -> Strin
 
 /// x/net/html `escapeString`.
 fn escape_into(out: &mut Vec<u8>, s: &str) {
-    for c in s.bytes() {
-        match c {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'\'' => out.extend_from_slice(b"&#39;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'"' => out.extend_from_slice(b"&#34;"),
-            b'\r' => out.extend_from_slice(b"&#13;"),
-            _ => out.push(c),
-        }
+    let b = s.as_bytes();
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &[u8] = match c {
+            b'&' => b"&amp;",
+            b'\'' => b"&#39;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&#34;",
+            b'\r' => b"&#13;",
+            _ => continue,
+        };
+        out.extend_from_slice(&b[from..i]);
+        out.extend_from_slice(esc);
+        from = i + 1;
     }
+    out.extend_from_slice(&b[from..]);
 }
 
 const ENTITIES: &[(&str, &str)] = &[
@@ -321,13 +334,17 @@ const ENTITIES: &[(&str, &str)] = &[
 ];
 
 /// Attribute-value decoding: CRLF → LF, NUL → U+FFFD, character references decoded.
-fn unescape_attr(raw: &[u8]) -> String {
+fn unescape_attr(raw: &[u8]) -> Cow<'_, str> {
+    // Most values have nothing to decode.
+    if !raw.iter().any(|&c| matches!(c, b'\r' | b'\0' | b'&')) {
+        return String::from_utf8_lossy(raw);
+    }
     let s = String::from_utf8_lossy(raw)
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\0', "\u{fffd}");
     if !s.contains('&') {
-        return s;
+        return Cow::Owned(s);
     }
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
@@ -399,7 +416,7 @@ fn unescape_attr(raw: &[u8]) -> String {
             i += 1;
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn windows_1252(v: u32) -> char {

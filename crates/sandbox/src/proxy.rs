@@ -10,8 +10,10 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 use hyper::header::{
-    CACHE_CONTROL, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderValue,
-    LOCATION,
+    ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
+    ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONNECTION, CONTENT_ENCODING,
+    CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, LOCATION, PROXY_AUTHENTICATE,
+    PROXY_AUTHORIZATION, RANGE, TE, TRAILER, TRANSFER_ENCODING, UPGRADE,
 };
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
@@ -21,7 +23,8 @@ use tokio::net::TcpStream;
 
 use crate::api::{self, Kind};
 use crate::gourl::{self, Rewriter};
-use crate::server::{Body, BoxError, State, full};
+use crate::paths::ProxyPaths;
+use crate::server::{Body, BoxError, Conn, State, full};
 
 /// A request for `…/{kind}/{id}/proxy[/rest…]`.
 pub struct ProxyRequest {
@@ -31,14 +34,12 @@ pub struct ProxyRequest {
     pub namespace: String,
     /// The whole `{name}` segment (`https:web:8443`).
     pub id: String,
-    /// Decoded segments after `proxy`.
-    pub rest: Vec<Vec<u8>>,
+    /// The backend path and friends, from the decoded segments after `proxy`.
+    pub paths: ProxyPaths,
     /// The whole decoded request path.
     pub decoded_path: Vec<u8>,
-    /// Client address (`X-Forwarded-For`).
-    pub peer: SocketAddr,
-    /// The sandbox's own address (Host fallback).
-    pub local: SocketAddr,
+    /// The client connection (`X-Forwarded-For`, Host fallback).
+    pub conn: Conn,
 }
 
 /// A resolved backend.
@@ -171,7 +172,11 @@ fn resolve_service(state: &State, ns: &str, id: &str) -> Resolved {
                 return Ok((
                     Location {
                         scheme: scheme_str(seg.scheme),
-                        host: join_host_port(&addr.ip, &ep_port.port.to_string()),
+                        host: if addr.ip.contains(':') {
+                            format!("[{}]:{}", addr.ip, ep_port.port)
+                        } else {
+                            format!("{}:{}", addr.ip, ep_port.port)
+                        },
                         dial: dial_for(state, ip, ep_port.port),
                     },
                     None,
@@ -322,39 +327,47 @@ const PROXY_METHODS: [Method; 7] = [
 ];
 
 /// Go ReverseProxy's hop-by-hop headers.
-const HOP_BY_HOP: [&str; 9] = [
-    "connection",
-    "proxy-connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
+const HOP_BY_HOP: [HeaderName; 9] = [
+    CONNECTION,
+    HeaderName::from_static("proxy-connection"),
+    HeaderName::from_static("keep-alive"),
+    PROXY_AUTHENTICATE,
+    PROXY_AUTHORIZATION,
+    TE,
+    TRAILER,
+    TRANSFER_ENCODING,
+    UPGRADE,
 ];
 
-const CORS: [&str; 4] = [
-    "access-control-allow-credentials",
-    "access-control-allow-headers",
-    "access-control-allow-methods",
-    "access-control-allow-origin",
+const CORS: [HeaderName; 4] = [
+    ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    ACCESS_CONTROL_ALLOW_HEADERS,
+    ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN,
 ];
+
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_URI: HeaderName = HeaderName::from_static("x-forwarded-uri");
 
 fn remove_hop_by_hop(h: &mut HeaderMap) {
-    let listed: Vec<String> = h
-        .get_all(CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-        .collect();
-    for name in listed {
-        h.remove(name.as_str());
+    if h.contains_key(CONNECTION) {
+        let listed: Vec<String> = h
+            .get_all(CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        for name in listed {
+            h.remove(name.as_str());
+        }
     }
-    for name in HOP_BY_HOP {
-        h.remove(name);
+    // Usually none is there: one pass over the (few) names instead of nine lookups.
+    if h.keys().any(|k| HOP_BY_HOP.contains(k)) {
+        for name in &HOP_BY_HOP {
+            h.remove(name);
+        }
     }
 }
 
@@ -365,39 +378,72 @@ fn is_upgrade_request(h: &HeaderMap) -> bool {
         .any(|v| v.to_ascii_lowercase().contains("upgrade"))
 }
 
-fn append_forwarded_for(h: &mut HeaderMap, peer: SocketAddr) {
+/// Appends the client's IP to `X-Forwarded-For` (one header, earlier values first).
+fn append_forwarded_for(h: &mut HeaderMap, peer_ip: &HeaderValue) {
+    if !h.contains_key(&X_FORWARDED_FOR) {
+        h.insert(X_FORWARDED_FOR, peer_ip.clone());
+        return;
+    }
     let prior: Vec<String> = h
-        .get_all("x-forwarded-for")
+        .get_all(&X_FORWARDED_FOR)
         .iter()
         .filter_map(|v| v.to_str().ok().map(str::to_owned))
         .collect();
-    let mut v = peer.ip().to_string();
-    if !prior.is_empty() {
-        v = format!("{}, {v}", prior.join(", "));
-    }
+    let ip = peer_ip.to_str().unwrap_or("");
+    let v = if prior.is_empty() {
+        ip.to_owned()
+    } else {
+        format!("{}, {ip}", prior.join(", "))
+    };
     if let Ok(hv) = HeaderValue::from_str(&v) {
-        h.insert("x-forwarded-for", hv);
+        h.insert(X_FORWARDED_FOR, hv);
     }
 }
 
-fn log(state: &State, method: &Method, target: &str, backend: &str, status: u16, t0: Instant) {
+/// `--verbose`: one line per proxied request. Built (and the backend URL formatted) only when
+/// verbose, and written with a single `write` so concurrent lines do not interleave.
+fn log(
+    state: &State,
+    method: &Method,
+    target: &str,
+    backend: &dyn std::fmt::Display,
+    status: u16,
+    t0: Instant,
+) {
     if state.verbose {
-        eprintln!(
-            "proxy {method} {target} -> {backend} {status} {:.1}ms",
+        let line = format!(
+            "proxy {method} {target} -> {backend} {status} {:.1}ms\n",
             t0.elapsed().as_secs_f64() * 1000.0
         );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+}
+
+/// The request target as the client wrote it (for the log).
+fn target_of(req: &Request<Incoming>) -> &str {
+    req.uri().path_and_query().map_or("", |pq| pq.as_str())
+}
+
+/// The backend URL and dial address for the log, formatted only when printed.
+struct BackendLog<'a> {
+    loc: &'a Location,
+    uri: &'a str,
+}
+
+impl std::fmt::Display for BackendLog<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}://{}{} (dial {})",
+            self.loc.scheme, self.loc.host, self.uri, self.loc.dial
+        )
     }
 }
 
 /// Serves one proxy request.
 pub async fn handle(state: Arc<State>, req: Request<Incoming>, p: ProxyRequest) -> Response<Body> {
     let t0 = Instant::now();
-    let method = req.method().clone();
-    let target = req
-        .uri()
-        .path_and_query()
-        .map_or_else(String::new, |pq| pq.as_str().to_owned());
-    if !PROXY_METHODS.contains(&method) {
+    if !PROXY_METHODS.contains(req.method()) {
         return api::method_not_allowed();
     }
     let resolved = match p.kind {
@@ -408,34 +454,34 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, p: ProxyRequest) 
     let (loc, dial_error) = match resolved {
         Ok(l) => l,
         Err(resp) => {
-            log(&state, &method, &target, "-", resp.status().as_u16(), t0);
+            log(
+                &state,
+                req.method(),
+                target_of(&req),
+                &"-",
+                resp.status().as_u16(),
+                t0,
+            );
             return resp;
         }
     };
-    // getRequestOptions: the subpath from the decoded segments after "proxy".
-    let trailing = p.decoded_path.ends_with(b"/");
-    let mut sub = p.rest.join(&b'/');
-    if !sub.is_empty() && !sub.starts_with(b"/") {
-        sub.insert(0, b'/');
-    }
-    if trailing {
-        sub.push(b'/');
-    }
-    // Connect: location.Path = JoinPreservingTrailingSlash(location.Path, opts.Path).
-    let location_path = gourl::join_preserving_trailing_slash(&[b"", &sub]);
-    let upgrade = is_upgrade_request(req.headers());
-    if upgrade {
-        return upgrade::handle(state, req, p, loc, location_path, dial_error, t0).await;
+    // getRequestOptions + Connect: location.Path from the decoded segments after "proxy".
+    if is_upgrade_request(req.headers()) {
+        let ProxyRequest { paths, conn, .. } = p;
+        return upgrade::handle(state, req, conn, loc, paths.location_path, dial_error, t0).await;
     }
     // UpgradeAwareHandler.ServeHTTP.
-    let mut backend_path = location_path.clone();
-    if trailing && !backend_path.ends_with(b"/") {
-        backend_path.push(b'/');
-    }
-    let query = req.uri().query().unwrap_or("").to_owned();
-    if backend_path.is_empty() && (method == Method::GET || method == Method::HEAD) {
+    let ProxyRequest {
+        paths,
+        decoded_path,
+        conn,
+        ..
+    } = p;
+    let method = req.method().clone();
+    if paths.backend_path.is_empty() && (method == Method::GET || method == Method::HEAD) {
         // Go writes req.URL.Path (decoded) as is.
-        let mut l = p.decoded_path.clone();
+        let query = req.uri().query().unwrap_or("");
+        let mut l = decoded_path;
         l.push(b'/');
         if !query.is_empty() {
             l.push(b'?');
@@ -448,65 +494,70 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, p: ProxyRequest) 
         if let Ok(v) = HeaderValue::from_bytes(&l) {
             r.headers_mut().insert(LOCATION, v);
         }
-        log(&state, &method, &target, "(redirect)", 301, t0);
+        log(&state, &method, target_of(&req), &"(redirect)", 301, t0);
         return r;
     }
-    // defaultProxyTransport: PathPrepend from the request path minus the location path.
-    let mut suffix = location_path.clone();
-    if trailing && !suffix.ends_with(b"/") {
-        suffix.push(b'/');
-    }
-    let path_prepend = p
-        .decoded_path
-        .strip_suffix(suffix.as_slice())
-        .unwrap_or(&p.decoded_path)
-        .to_vec();
-    let escaped = gourl::escape(&backend_path, gourl::Mode::Path);
+    // defaultProxyTransport: the backend request, origin-form.
+    let ProxyPaths {
+        path_prepend,
+        escaped,
+        forwarded_uri,
+        ..
+    } = paths;
+    let query = req.uri().query().unwrap_or("");
     let mut uri = if escaped.is_empty() {
         "/".to_owned()
     } else {
-        escaped.clone()
+        escaped
     };
     if !query.is_empty() {
         uri.push('?');
-        uri.push_str(&query);
+        uri.push_str(query);
     }
-    let backend_url = format!("{}://{}{}", loc.scheme, loc.host, uri);
-    let backend_log = format!("{backend_url} (dial {})", loc.dial);
-
-    let request_host = req
-        .headers()
-        .get(HOST)
-        .and_then(|v| v.to_str().ok())
-        .map_or_else(|| p.local.to_string(), str::to_owned);
+    // Only for the log, and only when it is printed.
+    let target = if state.verbose {
+        target_of(&req).to_owned()
+    } else {
+        String::new()
+    };
     let (parts, body) = req.into_parts();
     let mut headers = parts.headers;
+    let request_host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| conn.local.to_string(), str::to_owned);
     remove_hop_by_hop(&mut headers);
-    append_forwarded_for(&mut headers, p.peer);
+    append_forwarded_for(&mut headers, &conn.peer_ip);
     // Transport.RoundTrip: X-Forwarded-Uri (Host/Proto are empty in kube-apiserver).
-    let mut xfu = gourl::join(&[&path_prepend, escaped.as_bytes()]);
-    if backend_path.ends_with(b"/") {
-        xfu.push(b'/');
-    }
-    if let Ok(v) = HeaderValue::from_bytes(&xfu) {
-        headers.insert("x-forwarded-uri", v);
+    if let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(forwarded_uri)) {
+        headers.insert(X_FORWARDED_URI, v);
     }
     // Go's Transport asks for gzip itself when the client did not, and decodes it transparently.
     let transparent_gzip =
-        !headers.contains_key("accept-encoding") && !headers.contains_key("range") && method != Method::HEAD;
+        !headers.contains_key(ACCEPT_ENCODING) && !headers.contains_key(RANGE) && method != Method::HEAD;
     if transparent_gzip {
-        headers.insert("accept-encoding", HeaderValue::from_static("gzip"));
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    let mut breq = Request::new(body);
-    *breq.method_mut() = method.clone();
-    *breq.uri_mut() = match uri.parse() {
+    let backend_uri = match hyper::Uri::from_maybe_shared(Bytes::from(uri)) {
         Ok(u) => u,
         Err(e) => return api::unavailable(&format!("error trying to reach service: {e}")),
     };
-    *breq.headers_mut() = headers;
+    let backend_log = if state.verbose {
+        BackendLog {
+            loc: &loc,
+            uri: backend_uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        }
+        .to_string()
+    } else {
+        String::new()
+    };
     if let Ok(v) = HeaderValue::from_str(&request_host) {
-        breq.headers_mut().insert(HOST, v);
+        headers.insert(HOST, v);
     }
+    let mut breq = Request::new(body);
+    *breq.method_mut() = method.clone();
+    *breq.uri_mut() = backend_uri;
+    *breq.headers_mut() = headers;
     if let Some(e) = dial_error {
         let r = api::unavailable(&format!("error trying to reach service: {e}"));
         log(&state, &method, &target, &backend_log, 503, t0);
@@ -519,14 +570,7 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, p: ProxyRequest) 
             return api::unavailable(&format!("error trying to reach service: {e}"));
         }
     };
-    let rewriter = Rewriter {
-        scheme: String::new(),
-        host: String::new(),
-        path_prepend,
-        source_host: loc.host.clone(),
-        request_host,
-    };
-    let out = transport_response(resp, &rewriter, transparent_gzip).await;
+    let out = transport_response(resp, &loc, path_prepend, request_host, transparent_gzip).await;
     log(&state, &method, &target, &backend_log, out.status().as_u16(), t0);
     out
 }
@@ -539,20 +583,7 @@ async fn send(
     upgrades: bool,
 ) -> Result<Response<Incoming>, String> {
     if loc.scheme == "http" && !upgrades {
-        let (mut parts, body) = req.into_parts();
-        let pq = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |pq| pq.as_str())
-            .to_owned();
-        parts.uri = format!("http://{}{pq}", loc.dial)
-            .parse()
-            .map_err(|e: hyper::http::uri::InvalidUri| e.to_string())?;
-        return state
-            .pool
-            .request(Request::from_parts(parts, body))
-            .await
-            .map_err(|e| pool_error(&e, &loc.host));
+        return state.pool.send(loc.dial, &loc.host, req).await;
     }
     let tcp = TcpStream::connect(loc.dial)
         .await
@@ -578,19 +609,8 @@ async fn send(
     }
 }
 
-/// Go-style text for a pooled client's error (the dial error when there is one).
-fn pool_error(e: &hyper_util::client::legacy::Error, host: &str) -> String {
-    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(s) = src {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return format!("dial tcp {host}: connect: {}", go_errno(io));
-        }
-        src = s.source();
-    }
-    e.to_string()
-}
-
-fn go_errno(e: &std::io::Error) -> String {
+/// Go's text for a dial error.
+pub fn go_errno(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
         _ => e.to_string(),
@@ -661,28 +681,45 @@ impl hyper::body::Body for AbortBody {
 }
 
 /// Builds the client response: Cache-Control first, then the backend's headers (added).
-fn client_response(status: StatusCode, backend: &HeaderMap, body: Body) -> Response<Body> {
+fn client_response(status: StatusCode, backend: HeaderMap, body: Body) -> Response<Body> {
     let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
+    h.reserve(backend.len() + 1);
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache, private"));
+    // Moved, not copied: `None` names repeat the previous one (HeaderMap's IntoIter).
+    let mut name: Option<HeaderName> = None;
     for (k, v) in backend {
-        h.append(k.clone(), v.clone());
+        if k.is_some() {
+            name = k;
+        }
+        if let Some(n) = &name {
+            h.append(n.clone(), v);
+        }
     }
     r
 }
 
 async fn transport_response(
     resp: Response<Incoming>,
-    rw: &Rewriter,
+    loc: &Location,
+    path_prepend: Vec<u8>,
+    request_host: String,
     transparent_gzip: bool,
 ) -> Response<Body> {
     let (parts, body) = resp.into_parts();
     let mut h = parts.headers;
     remove_hop_by_hop(&mut h);
-    for c in CORS {
+    for c in &CORS {
         h.remove(c);
     }
+    let rw = Rewriter {
+        scheme: String::new(),
+        host: String::new(),
+        path_prepend,
+        source_host: loc.host.clone(),
+        request_host,
+    };
     let status = parts.status;
     let mut body: Body = body.map_err(|e| -> BoxError { Box::new(e) }).boxed();
     if transparent_gzip
@@ -694,11 +731,11 @@ async fn transport_response(
         h.remove(CONTENT_LENGTH);
         let raw = match body.collect().await {
             Ok(c) => c.to_bytes(),
-            Err(_) => return client_response(status, &h, aborted_body()),
+            Err(_) => return client_response(status, h, aborted_body()),
         };
         match gunzip(&raw) {
             Ok(plain) => body = full(plain),
-            Err(_) => return client_response(status, &h, aborted_body()),
+            Err(_) => return client_response(status, h, aborted_body()),
         }
     }
     // Location: rewritten whatever the status; the body is then never rewritten.
@@ -725,13 +762,13 @@ async fn transport_response(
                     );
                 }
             }
-            return client_response(status, &h, body);
+            return client_response(status, h, body);
         }
     }
     let ct = h.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let media = ct.split(';').next().unwrap_or("").trim();
     if media != "text/html" {
-        return client_response(status, &h, body);
+        return client_response(status, h, body);
     }
     let encoding = h
         .get(CONTENT_ENCODING)
@@ -740,11 +777,11 @@ async fn transport_response(
     if !matches!(encoding.as_str(), "" | "gzip" | "deflate") {
         // "can't understand this so not fixing links" — and the deferred Close has already
         // closed the body: the client gets the headers and no body (kubernetes PR #124194).
-        return client_response(status, &h, aborted_body());
+        return client_response(status, h, aborted_body());
     }
     let raw = match body.collect().await {
         Ok(c) => c.to_bytes(),
-        Err(_) => return client_response(status, &h, aborted_body()),
+        Err(_) => return client_response(status, h, aborted_body()),
     };
     let rewrite = |v: &str| rw.rewrite_str(v).unwrap_or_else(|_| v.to_owned());
     let out = match encoding.as_str() {
@@ -771,7 +808,7 @@ async fn transport_response(
     match out {
         Ok(bytes) => {
             h.remove(CONTENT_LENGTH);
-            client_response(status, &h, chunked(bytes))
+            client_response(status, h, chunked(bytes))
         }
         // A non-Status error from the transport: 500 with no reason (ErrorToAPIStatus).
         Err(e) => api::status(StatusCode::INTERNAL_SERVER_ERROR, "", &e, None),

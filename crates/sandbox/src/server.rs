@@ -1,5 +1,6 @@
 //! The HTTP/1.1 listener (plain or TLS), authentication, request info and routing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -21,6 +22,7 @@ use crate::api::{self, Kind};
 use crate::auth::{Attributes, Auth};
 use crate::fixture::Cluster;
 use crate::gourl;
+use crate::paths;
 use crate::proxy;
 
 /// Boxed error for bodies.
@@ -50,21 +52,7 @@ pub struct State {
     /// TLS client for `https` backends (no verification, like the API server's proxy transport).
     pub tls_client: Arc<rustls::ClientConfig>,
     /// Pooled keep-alive client for plain-HTTP backends (Go's transport pools too).
-    pub pool: Pool,
-}
-
-/// The pooled HTTP/1.1 client type.
-pub type Pool =
-    hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Incoming>;
-
-/// A pooled client that keeps the `Host` header it is given.
-pub fn new_pool() -> Pool {
-    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-    http.set_nodelay(true);
-    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .pool_idle_timeout(std::time::Duration::from_secs(90))
-        .pool_max_idle_per_host(64)
-        .build(http)
+    pub pool: crate::pool::Pool,
 }
 
 /// Serves until Ctrl-C (SIGINT) or SIGTERM.
@@ -85,6 +73,8 @@ pub async fn serve(
                     Ok(c) => c,
                     Err(e) => { eprintln!("kubeopen-sandbox: accept: {e}"); continue; }
                 };
+                // Go's net package sets TCP_NODELAY on every TCP connection; so do we.
+                let _ = stream.set_nodelay(true);
                 let state = state.clone();
                 let tls = tls.clone();
                 tokio::spawn(async move {
@@ -109,9 +99,15 @@ async fn serve_conn<S>(io: S, state: Arc<State>, local: SocketAddr, peer: Socket
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    // The client's address as `X-Forwarded-For` writes it, formatted once per connection.
+    let peer_ip = HeaderValue::from_str(&peer.ip().to_string()).unwrap_or(HeaderValue::from_static(""));
     let service = service_fn(move |req| {
         let state = state.clone();
-        async move { Ok::<_, Infallible>(handle(req, state, local, peer).await) }
+        let conn = Conn {
+            local,
+            peer_ip: peer_ip.clone(),
+        };
+        async move { Ok::<_, Infallible>(handle(req, state, conn).await) }
     });
     // Client hang-ups are normal; nothing to report.
     let _ = http1::Builder::new()
@@ -159,12 +155,17 @@ fn path_segment_name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-async fn handle(
-    mut req: Request<Incoming>,
-    state: Arc<State>,
-    local: SocketAddr,
-    peer: SocketAddr,
-) -> Response<Body> {
+/// The client connection a request came on.
+#[derive(Clone)]
+pub struct Conn {
+    /// The sandbox's own address (Host fallback, discovery).
+    pub local: SocketAddr,
+    /// `peer`'s IP as a header value (`X-Forwarded-For`).
+    pub peer_ip: HeaderValue,
+}
+
+async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Response<Body> {
+    let local = conn.local;
     // Go's server refuses a request target whose escapes do not decode.
     let Ok(decoded) = gourl::unescape(req.uri().path()) else {
         return plain(StatusCode::BAD_REQUEST, "400 Bad Request");
@@ -178,7 +179,7 @@ async fn handle(
     };
     // The authentication filter deletes the header: backends never see the caller's token.
     req.headers_mut().remove(AUTHORIZATION);
-    let path = String::from_utf8_lossy(&decoded).into_owned();
+    let path = String::from_utf8_lossy(&decoded);
 
     if api::is_discovery_path(&path) {
         let verb = if req.method() == Method::HEAD {
@@ -205,22 +206,13 @@ async fn handle(
     }
 
     // requestinfo.go: trim '/' at both ends, split on '/', keep empty and dot segments.
-    let trimmed = trim_slashes(&decoded);
-    let parts: Vec<&[u8]> = trimmed.split(|&c| c == b'/').collect();
-    if parts.len() < 3 || parts[0] != b"api" || parts[1] != b"v1" {
+    let Some(ap) = paths::split_api_path(&decoded) else {
         return api::no_such_path();
-    }
-    let mut cur: &[&[u8]] = &parts[2..];
-    let mut namespace: Option<String> = None;
-    if cur[0] == b"namespaces" && cur.len() > 1 {
-        namespace = Some(String::from_utf8_lossy(cur[1]).into_owned());
-        if cur.len() > 2 && cur[2] != b"status" && cur[2] != b"finalize" {
-            cur = &cur[2..];
-        }
-    }
-    let resource = String::from_utf8_lossy(cur[0]).into_owned();
-    let name = cur.get(1).map(|n| String::from_utf8_lossy(n).into_owned());
-    let subresource = cur.get(2).map(|s| String::from_utf8_lossy(s).into_owned());
+    };
+    let namespace = ap.namespace.map(String::from_utf8_lossy);
+    let resource = String::from_utf8_lossy(ap.resource);
+    let name = ap.name.map(String::from_utf8_lossy);
+    let subresource = ap.subresource.map(String::from_utf8_lossy);
     let Some(kind) = Kind::from_resource(&resource) else {
         return api::no_such_path();
     };
@@ -237,19 +229,20 @@ async fn handle(
         return api::no_such_path();
     }
     let verb = verb_for(req.method(), name.is_some());
+    // Only the rules look at "services/proxy"; no need to build it without them.
     let full_resource = match &subresource {
-        Some(s) => format!("{resource}/{s}"),
-        None => resource.clone(),
+        Some(s) if state.auth.has_rules() => Cow::Owned(format!("{resource}/{s}")),
+        _ => Cow::Borrowed(resource.as_ref()),
     };
     let attrs = Attributes {
         verb,
-        resource: Some(&full_resource),
+        resource: Some(full_resource.as_ref()),
         namespace: namespace.as_deref().unwrap_or(""),
         name: name.as_deref(),
         path: &path,
     };
     if let Err(msg) = state.auth.authorize(user.as_ref(), &attrs) {
-        return forbidden(&msg, name.as_deref(), Some(&resource));
+        return forbidden(&msg, name.as_deref(), Some(resource.as_ref()));
     }
     if let Some(n) = &name
         && let Some(problem) = path_segment_name_problem(n)
@@ -259,18 +252,17 @@ async fn handle(
 
     match subresource.as_deref() {
         Some("proxy") if matches!(kind, Kind::Services | Kind::Pods | Kind::Nodes) => {
-            let Some(id) = name else {
+            let Some(id) = name.map(Cow::into_owned) else {
                 return api::no_such_path();
             };
-            let rest: Vec<Vec<u8>> = cur[3..].iter().map(|s| s.to_vec()).collect();
+            let paths = paths::ProxyPaths::new(&decoded, ap.rest);
             let p = proxy::ProxyRequest {
                 kind,
-                namespace: ns_for_scope.unwrap_or_default(),
+                namespace: ns_for_scope.map(Cow::into_owned).unwrap_or_default(),
                 id,
-                rest,
+                paths,
                 decoded_path: decoded,
-                peer,
-                local,
+                conn,
             };
             proxy::handle(state, req, p).await
         }
@@ -310,12 +302,6 @@ fn forbidden(msg: &str, name: Option<&str>, kind: Option<&str>) -> Response<Body
         serde_json::Value::Object(d)
     });
     api::status(StatusCode::FORBIDDEN, "Forbidden", msg, details)
-}
-
-fn trim_slashes(p: &[u8]) -> &[u8] {
-    let start = p.iter().position(|&c| c != b'/').unwrap_or(p.len());
-    let end = p.iter().rposition(|&c| c != b'/').map_or(start, |e| e + 1);
-    &p[start..end.max(start)]
 }
 
 async fn shutdown_signal() {

@@ -9,17 +9,17 @@ use hyper::header::{HeaderValue, USER_AGENT};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 
-use super::{Location, ProxyRequest, append_forwarded_for, log, send};
+use super::{Location, append_forwarded_for, log, send};
 use crate::api;
 use crate::gourl;
-use crate::server::{Body, BoxError, State};
+use crate::server::{Body, BoxError, Conn, State};
 use http_body_util::BodyExt;
 
 /// Serves one upgrade request.
 pub async fn handle(
     state: Arc<State>,
     mut req: Request<Incoming>,
-    p: ProxyRequest,
+    conn: Conn,
     loc: Location,
     location_path: Vec<u8>,
     dial_error: Option<String>,
@@ -48,7 +48,7 @@ pub async fn handle(
     let client_upgrade = hyper::upgrade::on(&mut req);
     let (parts, body) = req.into_parts();
     let mut headers = parts.headers;
-    append_forwarded_for(&mut headers, p.peer);
+    append_forwarded_for(&mut headers, &conn.peer_ip);
     // Go's Request.Write adds a User-Agent when there is none.
     if !headers.contains_key(USER_AGENT) {
         headers.insert(USER_AGENT, HeaderValue::from_static("Go-http-client/1.1"));
