@@ -3,12 +3,15 @@
 // wasm, call `attach()`, and re-export this module.
 import {
   __registerErrorClass,
+  __takeError,
   __exchange,
   __memory,
   __proxyPath,
   __proxyUrl,
   __parseProxyUrl,
+  __parseProxyUrlSpans,
   __resolveAddress,
+  __resolveAddressSpans,
   __rewriteUrl,
   __rewriteLocation,
   __rewriteCss,
@@ -19,8 +22,9 @@ import {
 
 export { parseSegment, formatSegment, version } from "./dist/kubeopen.js";
 
-// Hot functions cross into wasm as one `\0`-joined string and come back the same way: reading a
-// JS object field by field from wasm costs several times the whole budget (crates/kubeopen-wasm/
+// Hot functions cross into wasm as one `\0`-joined string and come back the same way (or, for
+// `parseProxyUrl` and `resolveAddress`, as positions in that string: see "Spans" below): reading
+// a JS object field by field from wasm costs several times the whole budget (crates/kubeopen-wasm/
 // src/packed.rs). Only type checks and joining happen here; every rule is in the Rust core, which
 // also refuses a NUL inside a field (it would change the field count).
 const NUL = "\0";
@@ -35,6 +39,15 @@ let exchangeAt = 0;
 let exchangeLength = 0;
 /** The exchange buffer as bytes; empty until first use and after wasm memory grows. */
 let exchangeBytes = new Uint8Array(0);
+// Node's Buffer reads an ASCII answer as Latin-1 several times faster than TextDecoder decodes
+// it; elsewhere (browsers) TextDecoder does it all.
+const NodeBuffer = /** @type {any} */ (globalThis).Buffer;
+/** The exchange buffer as a Node Buffer, when there is one. @type {any} */
+let exchangeBuffer = null;
+/** Set in a packed answer's length when the answer is ASCII (packed.rs, `ASCII_ANSWER`). */
+const ASCII_ANSWER = 0x80000000;
+/** What an exchange export returns when it failed; `__takeError()` is the error (packed.rs). */
+const FAILED = 0xffffffff;
 
 /** Points `exchangeBytes` at a buffer of at least `length` bytes. @param {number} length */
 function reserve(length) {
@@ -47,6 +60,7 @@ function reserve(length) {
   if (exchangeBytes.byteLength === 0) {
     memory ??= /** @type {WebAssembly.Memory} */ (__memory());
     exchangeBytes = new Uint8Array(memory.buffer, exchangeAt, exchangeLength);
+    if (typeof NodeBuffer?.from === "function") exchangeBuffer = NodeBuffer.from(memory.buffer, exchangeAt, exchangeLength);
   }
 }
 
@@ -58,9 +72,67 @@ function call(exported, packed) {
   // UTF-8 needs at most 3 bytes per UTF-16 unit.
   reserve(packed.length * 3);
   const { written } = encoder.encodeInto(packed, exchangeBytes);
-  const length = exported(written);
+  const answer = exported(written);
+  if (answer === FAILED) throw __takeError();
+  const ascii = answer >= ASCII_ANSWER;
+  const length = ascii ? answer - ASCII_ANSWER : answer;
   reserve(length);
+  if (ascii && exchangeBuffer !== null) return exchangeBuffer.toString("latin1", 0, length);
   return decoder.decode(exchangeBytes.subarray(0, length));
+}
+
+// Spans (crates/kubeopen-wasm/src/packed.rs, `Spans`): for an ASCII call, `parseProxyUrl` and
+// `resolveAddress` answer with where each field is in the call, as u32 words, and the fields are
+// taken with `slice` from the string already here — no decoding, no splitting. Only fields that
+// are not the call's text as written come back as text.
+/** The whole wasm memory as u32 words; empty until first use and after wasm memory grows. */
+let exchangeWords = new Uint32Array(0);
+const SPAN_WORDS = 17;
+const SPAN_TEXT = 0x80000000;
+const SPAN_NONE = 0xffffffff;
+const KINDS = ["", "service", "pod", "node"];
+const SCHEMES = ["", "http", "https"];
+
+/**
+ * Calls a spans export; returns the index in `exchangeWords` of the answer's first word, or -1
+ * when `packed` is not ASCII (byte offsets would not be string offsets: use the text export).
+ * @param {(length: number) => number} exported @param {string} packed
+ */
+function callSpans(exported, packed) {
+  reserve(packed.length * 3);
+  const { read, written } = encoder.encodeInto(packed, exchangeBytes);
+  if (read !== written) return -1;
+  const length = exported(written);
+  if (length === FAILED) throw __takeError();
+  reserve(length);
+  if (exchangeWords.length === 0) exchangeWords = new Uint32Array(/** @type {WebAssembly.Memory} */ (memory).buffer);
+  // The answer starts at the first 4-aligned address of the exchange buffer.
+  return (exchangeAt + 3) >>> 2;
+}
+
+/**
+ * The field whose two words are at `exchangeWords[i]`: a piece of `packed`, text after the
+ * answer's words, or null. @param {string} packed @param {number} w @param {number} i
+ */
+function spanField(packed, w, i) {
+  const a = exchangeWords[i];
+  const b = exchangeWords[i + 1];
+  if (a === SPAN_NONE) return null;
+  if (a < SPAN_TEXT) return packed.slice(a, b);
+  const text = w * 4 - exchangeAt + SPAN_WORDS * 4;
+  return decoder.decode(exchangeBytes.subarray(text + (a - SPAN_TEXT), text + b));
+}
+
+/** The target of a spans answer at `w`. @param {string} packed @param {number} w */
+function spanTarget(packed, w) {
+  const kind = KINDS[exchangeWords[w]];
+  const scheme = SCHEMES[exchangeWords[w + 1]];
+  const n = exchangeWords[w + 2];
+  const port = n === 0 ? (spanField(packed, w, w + 7) ?? "") : String(n);
+  const name = /** @type {string} */ (spanField(packed, w, w + 5));
+  return kind === "node"
+    ? { kind, name, scheme, port }
+    : { kind, namespace: /** @type {string} */ (spanField(packed, w, w + 3)), name, scheme, port };
 }
 
 /**
@@ -155,7 +227,23 @@ export function proxyUrl(server, target, path, query) {
 
 /** @param {string} url */
 export function parseProxyUrl(url) {
-  const packed = call(__parseProxyUrl, text(url, "url"));
+  const s = text(url, "url");
+  const w = callSpans(__parseProxyUrlSpans, s);
+  if (w < 0) return parseProxyUrlText(s);
+  if (exchangeWords[w] === 0) return null;
+  const target = spanTarget(s, w);
+  return {
+    server: /** @type {string} */ (spanField(s, w, w + 9)),
+    target,
+    path: /** @type {string} */ (spanField(s, w, w + 11)),
+    query: spanField(s, w, w + 13),
+    fragment: spanField(s, w, w + 15),
+  };
+}
+
+/** `parseProxyUrl` for a call that is not ASCII. @param {string} url */
+function parseProxyUrlText(url) {
+  const packed = call(__parseProxyUrl, url);
   if (packed === "") return null;
   const f = new Fields(packed);
   const server = f.next();
@@ -168,6 +256,17 @@ export function resolveAddress(input, options) {
   const o = options ?? {};
   const packed =
     text(input, "input") + NUL + text(o.namespace, "options.namespace") + NUL + text(o.clusterDomain, "options.clusterDomain");
+  const w = callSpans(__resolveAddressSpans, packed);
+  if (w >= 0) {
+    const target = spanTarget(packed, w);
+    return {
+      target,
+      path: /** @type {string} */ (spanField(packed, w, w + 11)),
+      query: spanField(packed, w, w + 13),
+      fragment: spanField(packed, w, w + 15),
+      server: spanField(packed, w, w + 9),
+    };
+  }
   const f = new Fields(call(__resolveAddress, packed));
   const target = f.target();
   return { target, path: f.next(), query: f.optional(), fragment: f.optional(), server: f.optional() };

@@ -2,16 +2,21 @@
 //! `address`). The raw exports take and return packed strings (see `packed.rs`); `api.js` gives
 //! them the contract's shapes.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use kubeopen::address::{AddressError, AddressOptions, resolve_address};
-use kubeopen::proxy_url::{ProxyUrlError, Query, parse_proxy_url, proxy_path, proxy_url};
+use kubeopen::address::{AddressError, AddressOptions, resolve_address, resolve_address_parts};
+use kubeopen::proxy_url::{
+    ProxyUrlError, Query, parse_proxy_url, parse_proxy_url_parts, proxy_path, push_proxy_url_ref,
+};
 use kubeopen::segment::Scheme;
-use kubeopen::target::{Kind, Port, Target, TargetError};
+use kubeopen::target::{Kind, Port, Target, TargetError, TargetRef};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{KubeopenErrorCode, invalid_argument, kubeopen_error};
-use crate::packed::{Fields, SEP, fields, push_optional, with_exchange};
+use crate::packed::{
+    Fields, SEP, Spans, fields, push_optional, with_exchange, with_exchange_into, with_exchange_spans,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PROXY: &str = r#"
@@ -100,7 +105,12 @@ fn address_error(input: &str, e: &AddressError) -> JsValue {
 }
 
 /// Builds a target from its packed fields: kind, namespace, name, scheme, port.
-pub(crate) fn unpack_target([kind, namespace, name, scheme, port]: [&str; 5]) -> Result<Target, JsValue> {
+pub(crate) fn unpack_target(fields: [&str; 5]) -> Result<Target, JsValue> {
+    unpack_target_ref(fields).map(TargetRef::into_target)
+}
+
+/// [`unpack_target`], borrowing the names.
+fn unpack_target_ref([kind, namespace, name, scheme, port]: [&str; 5]) -> Result<TargetRef<'_>, JsValue> {
     let kind = match kind {
         "service" => Kind::Service,
         "pod" => Kind::Pod,
@@ -122,10 +132,12 @@ pub(crate) fn unpack_target([kind, namespace, name, scheme, port]: [&str; 5]) ->
     } else {
         Some(Port::parse(port).map_err(|e| target_error(&e))?)
     };
-    Ok(Target::new(kind, namespace, name)
-        .map_err(|e| target_error(&e))?
-        .with_scheme(scheme)
-        .with_port(port))
+    Ok(
+        TargetRef::new(kind, namespace.map(Cow::Borrowed), Cow::Borrowed(name))
+            .map_err(|e| target_error(&e))?
+            .with_scheme(scheme)
+            .with_port(port),
+    )
 }
 
 /// Appends kind, namespace, name, scheme and port, `\0`-separated (no leading separator).
@@ -173,9 +185,9 @@ fn kind_str(kind: Kind) -> &'static str {
 }
 
 /// `target` packed: kind, namespace, name, scheme, port. In and out through the exchange buffer
-/// (`packed.rs`): `len` is the packed call's length; returns the answer's.
+/// (`packed.rs`): `len` is the packed call's length; returns the answer's (`packed.rs`, `with_exchange`).
 #[wasm_bindgen(js_name = "__proxyPath", skip_typescript)]
-pub fn proxy_path_exchange(len: usize) -> Result<usize, JsValue> {
+pub fn proxy_path_exchange(len: usize) -> usize {
     with_exchange(len, "proxyPath", proxy_path_packed)
 }
 
@@ -187,18 +199,18 @@ fn proxy_path_packed(target: &str) -> Result<String, JsValue> {
 /// `"p"` pairs), then the raw query or the pairs (key, value, key, value…). Through the exchange
 /// buffer, as `__proxyPath`.
 #[wasm_bindgen(js_name = "__proxyUrl", skip_typescript)]
-pub fn proxy_url_exchange(len: usize) -> Result<usize, JsValue> {
-    with_exchange(len, "proxyUrl", proxy_url_packed)
+pub fn proxy_url_exchange(len: usize) -> usize {
+    with_exchange_into(len, "proxyUrl", proxy_url_packed)
 }
 
-fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
+fn proxy_url_packed(packed: &str, out: &mut String) -> Result<(), JsValue> {
     let mut head = Fields::new(packed);
     let mut next = || {
         head.next()
             .ok_or_else(|| invalid_argument("proxyUrl: malformed call"))
     };
     let server = next()?;
-    let target = unpack_target([next()?, next()?, next()?, next()?, next()?])?;
+    let target = unpack_target_ref([next()?, next()?, next()?, next()?, next()?])?;
     let path = next()?;
     let mode = next()?;
     let rest = head.rest().unwrap_or("");
@@ -223,13 +235,13 @@ fn proxy_url_packed(packed: &str) -> Result<String, JsValue> {
             "proxyUrl: the query contains a NUL character (U+0000)",
         ));
     }
-    proxy_url(server, &target, path, query).map_err(|e| proxy_url_error(&e))
+    push_proxy_url_ref(out, server, &target, path, query).map_err(|e| proxy_url_error(&e))
 }
 
 /// `""` when `url` is not a proxy URL; else server, kind, namespace, name, scheme, port, path,
 /// query (optional), fragment (optional). Through the exchange buffer, as `__proxyPath`.
 #[wasm_bindgen(js_name = "__parseProxyUrl", skip_typescript)]
-pub fn parse_proxy_url_exchange(len: usize) -> Result<usize, JsValue> {
+pub fn parse_proxy_url_exchange(len: usize) -> usize {
     with_exchange(len, "parseProxyUrl", |url| Ok(parse_proxy_url_packed(url)))
 }
 
@@ -252,32 +264,14 @@ fn parse_proxy_url_packed(url: &str) -> String {
 /// query, fragment, server (the last three optional). Through the exchange buffer, as
 /// `__proxyPath`.
 #[wasm_bindgen(js_name = "__resolveAddress", skip_typescript)]
-pub fn resolve_address_exchange(len: usize) -> Result<usize, JsValue> {
+pub fn resolve_address_exchange(len: usize) -> usize {
     with_exchange(len, "resolveAddress", resolve_address_packed)
 }
 
 fn resolve_address_packed(packed: &str) -> Result<String, JsValue> {
     let [input, namespace, cluster_domain] = fields(packed, "resolveAddress")?;
-    // The usual call gives no options: reuse the defaults rather than allocate them each time.
-    static DEFAULTS: LazyLock<AddressOptions> = LazyLock::new(AddressOptions::default);
-    let given;
-    let options = if namespace.is_empty() && cluster_domain.is_empty() {
-        &*DEFAULTS
-    } else {
-        given = AddressOptions {
-            namespace: if namespace.is_empty() {
-                DEFAULTS.namespace.clone()
-            } else {
-                namespace.to_owned()
-            },
-            cluster_domain: if cluster_domain.is_empty() {
-                DEFAULTS.cluster_domain.clone()
-            } else {
-                cluster_domain.to_owned()
-            },
-        };
-        &given
-    };
+    let mut given = None;
+    let options = address_options(namespace, cluster_domain, &mut given);
     let a = resolve_address(input, options).map_err(|e| address_error(input, &e))?;
     let mut out = String::with_capacity(input.len() + 64);
     push_target(&mut out, &a.target);
@@ -287,4 +281,89 @@ fn resolve_address_packed(packed: &str) -> Result<String, JsValue> {
     push_optional(&mut out, a.fragment.as_deref());
     push_optional(&mut out, a.server.as_deref());
     Ok(out)
+}
+
+/// The options of a call: the defaults when none are given (the usual call), without
+/// allocating them each time; else `given`, filled in.
+fn address_options<'a>(
+    namespace: &str,
+    cluster_domain: &str,
+    given: &'a mut Option<AddressOptions>,
+) -> &'a AddressOptions {
+    static DEFAULTS: LazyLock<AddressOptions> = LazyLock::new(AddressOptions::default);
+    if namespace.is_empty() && cluster_domain.is_empty() {
+        return &DEFAULTS;
+    }
+    given.insert(AddressOptions {
+        namespace: if namespace.is_empty() {
+            DEFAULTS.namespace.clone()
+        } else {
+            namespace.to_owned()
+        },
+        cluster_domain: if cluster_domain.is_empty() {
+            DEFAULTS.cluster_domain.clone()
+        } else {
+            cluster_domain.to_owned()
+        },
+    })
+}
+
+/// Kind, scheme and port number of `t` into the first three words, then its namespace, name and
+/// port name fields.
+fn push_target_spans(spans: &mut Spans, t: &TargetRef<'_>) {
+    spans.set(
+        0,
+        match t.kind() {
+            Kind::Service => 1,
+            Kind::Pod => 2,
+            Kind::Node => 3,
+        },
+    );
+    spans.set(
+        1,
+        match t.scheme() {
+            None => 0,
+            Some(Scheme::Http) => 1,
+            Some(Scheme::Https) => 2,
+        },
+    );
+    spans.set(2, t.port().and_then(Port::as_number).map_or(0, u32::from));
+    spans.push(t.namespace());
+    spans.push(Some(t.name()));
+    spans.push(t.port().and_then(Port::as_name));
+}
+
+/// `parseProxyUrl` for an ASCII call, answering with spans (`packed.rs`): kind (0 for not a
+/// proxy URL, 1 service, 2 pod, 3 node), scheme (0 none, 1 http, 2 https), port number (0 for
+/// none), then namespace, name, port name, server, path, query, fragment.
+#[wasm_bindgen(js_name = "__parseProxyUrlSpans", skip_typescript)]
+pub fn parse_proxy_url_spans(len: usize) -> usize {
+    with_exchange_spans(len, "parseProxyUrl", |url, spans| {
+        if let Some(parts) = parse_proxy_url_parts(url) {
+            push_target_spans(spans, &parts.target);
+            spans.push(Some(&parts.server));
+            spans.push(Some(&parts.path));
+            spans.push(parts.query.as_deref());
+            spans.push(parts.fragment.as_deref());
+        }
+        Ok(())
+    })
+}
+
+/// `resolveAddress` for an ASCII call (packed as for `__resolveAddress`), answering with spans
+/// laid out as `__parseProxyUrlSpans`'s (the server may be none).
+#[wasm_bindgen(js_name = "__resolveAddressSpans", skip_typescript)]
+pub fn resolve_address_spans(len: usize) -> usize {
+    with_exchange_spans(len, "resolveAddress", |packed, spans| {
+        let [input, namespace, cluster_domain] = fields(packed, "resolveAddress")?;
+        let mut given = None;
+        let options = address_options(namespace, cluster_domain, &mut given);
+        let a = resolve_address_parts(input, options).map_err(|e| address_error(input, &e))?;
+        push_target_spans(spans, &a.target);
+        spans.push(a.server.as_deref());
+        spans.push(Some(&a.path));
+        spans.push(a.query.as_deref());
+        spans.push(a.fragment.as_deref());
+        Ok(())
+    })
 }

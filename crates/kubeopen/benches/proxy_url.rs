@@ -80,3 +80,22 @@ fn target_from_segment(bencher: divan::Bencher) {
 fn parse_proxy_url_short(bencher: divan::Bencher) {
     bencher.bench_local(|| parse_proxy_url(black_box("http://h/api/v1/nodes/n1/proxy/")));
 }
+
+/// The borrowed parse the wasm facade uses: no copies of the parts.
+#[divan::bench(sample_count = 500, sample_size = 200)]
+fn parse_proxy_url_parts_typical(bencher: divan::Bencher) {
+    let url = "https://10.0.1.149:443/api/v1/namespaces/kube-system/services/https:kubernetes-dashboard:/proxy/#!/login?x=1";
+    bencher.bench_local(|| kubeopen::proxy_url::parse_proxy_url_parts(black_box(url)));
+}
+
+/// The borrowed `resolve_address` the wasm facade uses.
+#[divan::bench(sample_count = 500, sample_size = 200)]
+fn resolve_address_parts_host_form(bencher: divan::Bencher) {
+    let options = AddressOptions::default();
+    bencher.bench_local(|| {
+        kubeopen::address::resolve_address_parts(
+            black_box("https://kubernetes-dashboard.kube-system.svc.cluster.local:443/#!/login"),
+            black_box(&options),
+        )
+    });
+}

@@ -23,11 +23,11 @@
 use std::borrow::Cow;
 
 use crate::proxy_url::{
-    ProxyUrlError, is_read_as_written, parse_proxy_url, proxy_url_from_parts, push_proxy_url,
+    ProxyUrlError, is_read_as_written, parse_proxy_url_parts, proxy_url_from_parts, push_proxy_url,
     split_query_fragment,
 };
 use crate::segment::Scheme;
-use crate::target::{Kind, Port, Target, TargetError};
+use crate::target::{Kind, Port, Target, TargetError, TargetRef};
 use crate::url_split::{find_below, has_byte_without_0x20, split_url};
 
 /// Every form [`resolve_address`] understands, for error messages.
@@ -94,6 +94,46 @@ impl Address {
             self.fragment.as_deref(),
         )?;
         Ok(out)
+    }
+}
+
+/// A resolved address borrowing from the input (or the options) where a part is their text as
+/// written: what [`resolve_address_parts`] returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressParts<'a> {
+    /// As [`Address::target`].
+    pub target: TargetRef<'a>,
+    /// As [`Address::path`].
+    pub path: Cow<'a, str>,
+    /// As [`Address::query`].
+    pub query: Option<Cow<'a, str>>,
+    /// As [`Address::fragment`].
+    pub fragment: Option<Cow<'a, str>>,
+    /// As [`Address::server`].
+    pub server: Option<Cow<'a, str>>,
+}
+
+impl AddressParts<'_> {
+    /// The owned [`Address`], moving what is already owned.
+    pub fn into_address(self) -> Address {
+        Address {
+            target: self.target.into_target(),
+            path: self.path.into_owned(),
+            query: self.query.map(Cow::into_owned),
+            fragment: self.fragment.map(Cow::into_owned),
+            server: self.server.map(Cow::into_owned),
+        }
+    }
+
+    /// The owned [`Address`].
+    pub fn to_address(&self) -> Address {
+        Address {
+            target: self.target.to_target(),
+            path: self.path.clone().into_owned(),
+            query: self.query.clone().map(Cow::into_owned),
+            fragment: self.fragment.clone().map(Cow::into_owned),
+            server: self.server.clone().map(Cow::into_owned),
+        }
     }
 }
 
@@ -193,6 +233,25 @@ pub enum AddressError {
 /// # Ok::<(), kubeopen::address::AddressError>(())
 /// ```
 pub fn resolve_address(input: &str, options: &AddressOptions) -> Result<Address, AddressError> {
+    resolve_address_parts(input, options).map(AddressParts::into_address)
+}
+
+/// [`resolve_address`] without copying what it can borrow from `input` and `options`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use kubeopen::address::{resolve_address, resolve_address_parts, AddressOptions};
+///
+/// let options = AddressOptions::default();
+/// let a = resolve_address_parts("svc/monitoring/grafana:3000/d/x", &options)?;
+/// assert!(matches!(a.path, Cow::Borrowed("/d/x")));
+/// assert_eq!(a.to_address(), resolve_address("svc/monitoring/grafana:3000/d/x", &options)?);
+/// # Ok::<(), kubeopen::address::AddressError>(())
+/// ```
+pub fn resolve_address_parts<'a>(
+    input: &'a str,
+    options: &'a AddressOptions,
+) -> Result<AddressParts<'a>, AddressError> {
     let (word, flag_namespace) = split_words(input)?;
     let address = resolve_word(word, flag_namespace, options)?;
     // A namespace from -n must agree with one the address names itself (a bare segment takes
@@ -296,11 +355,11 @@ const NODE_FORM: &str = "node/NAME[:PORT][/PATH]";
 const HOST_FORM: &str = "NAME.NS[.svc[.CLUSTER-DOMAIN]][:PORT][/PATH]";
 const SEGMENT_FORM: &str = "[https:]NAME[:PORT][/PATH] -n NS";
 
-fn resolve_word(
-    word: &str,
-    flag_namespace: Option<&str>,
-    options: &AddressOptions,
-) -> Result<Address, AddressError> {
+fn resolve_word<'a>(
+    word: &'a str,
+    flag_namespace: Option<&'a str>,
+    options: &'a AddressOptions,
+) -> Result<AddressParts<'a>, AddressError> {
     if has_url_scheme(word) {
         return resolve_url(word, options);
     }
@@ -317,18 +376,23 @@ fn resolve_word(
         return resolve_host_form(word, host, None, port, rest, options);
     }
     let namespace = flag_namespace.unwrap_or(&options.namespace);
-    let target = Target::from_segment(Kind::Service, Some(namespace), head).map_err(|source| {
-        AddressError::Target {
-            input: word.to_owned(),
-            form: SEGMENT_FORM,
-            source,
-        }
-    })?;
+    let target =
+        TargetRef::from_segment(Kind::Service, Some(Cow::Borrowed(namespace)), head).map_err(|source| {
+            AddressError::Target {
+                input: word.to_owned(),
+                form: SEGMENT_FORM,
+                source,
+            }
+        })?;
     Ok(with_rest(target, rest))
 }
 
 /// `svc/NS/SEGMENT…`, `pod/NS/SEGMENT…`, `node/SEGMENT…`.
-fn resolve_kind_form(word: &str, kind: Kind, after_kind: &str) -> Result<Address, AddressError> {
+fn resolve_kind_form<'a>(
+    word: &'a str,
+    kind: Kind,
+    after_kind: &'a str,
+) -> Result<AddressParts<'a>, AddressError> {
     let form = match kind {
         Kind::Service => SERVICE_FORM,
         Kind::Pod => POD_FORM,
@@ -353,24 +417,26 @@ fn resolve_kind_form(word: &str, kind: Kind, after_kind: &str) -> Result<Address
     if segment.is_empty() {
         return Err(incomplete("name"));
     }
-    let target = Target::from_segment(kind, namespace, segment).map_err(|source| AddressError::Target {
-        input: word.to_owned(),
-        form,
-        source,
+    let target = TargetRef::from_segment(kind, namespace.map(Cow::Borrowed), segment).map_err(|source| {
+        AddressError::Target {
+            input: word.to_owned(),
+            form,
+            source,
+        }
     })?;
     Ok(with_rest(target, rest))
 }
 
 /// `http(s)://…`: a proxy URL, or an in-cluster service URL.
-fn resolve_url(word: &str, options: &AddressOptions) -> Result<Address, AddressError> {
+fn resolve_url<'a>(word: &'a str, options: &'a AddressOptions) -> Result<AddressParts<'a>, AddressError> {
     let split = split_url(word);
     // Split once when the proxy-URL reading sees the same string.
     let proxy = match split {
-        Ok(parts) if is_read_as_written(word) => proxy_url_from_parts(parts),
-        _ => parse_proxy_url(word),
+        Ok(parts) if is_read_as_written(word) => proxy_url_from_parts(word, parts),
+        _ => parse_proxy_url_parts(word),
     };
     if let Some(url) = proxy {
-        return Ok(Address {
+        return Ok(AddressParts {
             target: url.target,
             path: url.path,
             query: url.query,
@@ -389,14 +455,14 @@ fn resolve_url(word: &str, options: &AddressOptions) -> Result<Address, AddressE
 }
 
 /// `NAME.NS[.svc[.CLUSTER-DOMAIN]]` with an optional port; `rest` is what follows the port.
-fn resolve_host_form(
-    word: &str,
-    host: &str,
+fn resolve_host_form<'a>(
+    word: &'a str,
+    host: &'a str,
     scheme: Option<Scheme>,
-    port: Option<&str>,
-    rest: &str,
+    port: Option<&'a str>,
+    rest: &'a str,
     options: &AddressOptions,
-) -> Result<Address, AddressError> {
+) -> Result<AddressParts<'a>, AddressError> {
     let wrong_host = || AddressError::Host {
         host: host.to_owned(),
         cluster_domain: options.cluster_domain.clone(),
@@ -437,21 +503,28 @@ fn resolve_host_form(
         source,
     };
     let port = port.map(Port::parse).transpose().map_err(target_error)?;
-    let target = Target::service(namespace, name)
-        .map_err(target_error)?
-        .with_scheme(scheme)
-        .with_port(port);
+    // Borrowed: `fqdn` is a prefix of `host`, with the name at `..dot` and the namespace after it.
+    let namespace_at = dot + 1..dot + 1 + namespace.len();
+    let target = match (&lower, host.get(namespace_at), host.get(..dot)) {
+        (Cow::Borrowed(_), Some(namespace), Some(name)) => {
+            TargetRef::new(Kind::Service, Some(Cow::Borrowed(namespace)), Cow::Borrowed(name))
+        }
+        _ => Target::service(namespace, name).map(TargetRef::from),
+    }
+    .map_err(target_error)?
+    .with_scheme(scheme)
+    .with_port(port);
     Ok(with_rest(target, rest))
 }
 
 /// The address of `target` with `rest` (`[/path][?query][#fragment]`) split up.
-fn with_rest(target: Target, rest: &str) -> Address {
+fn with_rest<'a>(target: TargetRef<'a>, rest: &'a str) -> AddressParts<'a> {
     let (path, query, fragment) = split_query_fragment(rest);
-    Address {
+    AddressParts {
         target,
-        path: path.to_owned(),
-        query: query.map(str::to_owned),
-        fragment: fragment.map(str::to_owned),
+        path: Cow::Borrowed(path),
+        query: query.map(Cow::Borrowed),
+        fragment: fragment.map(Cow::Borrowed),
         server: None,
     }
 }

@@ -41,11 +41,13 @@
 //! caller chose. The query in `path` comes first, then `&`, then `query`. The fragment keeps RFC
 //! 3986 fragment characters.
 
+use std::borrow::Cow;
+
 use crate::dot_segments::{is_dot_segment, push_confined_path, resolve_like_browser};
 use crate::percent::{
-    Component, decodes_to, is_escape_at, keeps, push_encoded, push_form_encoded, with_decoded,
+    Component, decode, decodes_to, is_escape_at, keeps, push_encoded, push_form_encoded, with_decoded,
 };
-use crate::target::{Kind, Target};
+use crate::target::{Kind, Target, TargetRef};
 use crate::url_split::{UrlParts, UrlProblem, contains_below, split_url};
 
 /// The query to add to a proxy URL.
@@ -94,16 +96,21 @@ pub fn proxy_path(target: &Target) -> String {
 
 /// Writes `proxy_path(target)`. Validated names, namespaces and ports need no escaping.
 fn push_proxy_path(out: &mut String, target: &Target) {
+    push_proxy_path_head(out, target.kind(), target.namespace());
+    target.push_segment(out);
+    out.push_str("/proxy/");
+}
+
+/// Writes the proxy path up to the segment.
+fn push_proxy_path_head(out: &mut String, kind: Kind, namespace: Option<&str>) {
     out.push_str("/api/v1/");
-    if let Some(namespace) = target.namespace() {
+    if let Some(namespace) = namespace {
         out.push_str("namespaces/");
         out.push_str(namespace);
         out.push('/');
     }
-    out.push_str(target.kind().resource());
+    out.push_str(kind.resource());
     out.push('/');
-    target.push_segment(out);
-    out.push_str("/proxy/");
 }
 
 /// The proxy URL of `target` on `server`, opening `path` (see the module docs for every
@@ -132,11 +139,52 @@ pub fn proxy_url(
     query: Query<'_>,
 ) -> Result<String, ProxyUrlError> {
     let base = server_base(server)?;
-    let mut out = String::with_capacity(base.len() + 64 + path.len());
+    let mut out = String::with_capacity(capacity(base, target.namespace(), target.name(), path, query));
     out.push_str(base);
     push_proxy_path(&mut out, target);
     push_path_query_fragment(&mut out, path, query);
     Ok(out)
+}
+
+/// [`proxy_url`] of a borrowed target, appended to `out` (which is left as it was on error).
+///
+/// ```
+/// use kubeopen::proxy_url::{proxy_url, push_proxy_url_ref, Query};
+/// use kubeopen::target::{Kind, Target, TargetRef};
+///
+/// let t = TargetRef::from_segment(Kind::Service, Some("ns".into()), "https:web:")?;
+/// let owned = Target::from_segment(Kind::Service, Some("ns"), "https:web:")?;
+/// let mut out = String::new();
+/// push_proxy_url_ref(&mut out, "http://localhost:8001", &t, "a?b#c", Query::None)?;
+/// assert_eq!(out, proxy_url("http://localhost:8001", &owned, "a?b#c", Query::None)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn push_proxy_url_ref(
+    out: &mut String,
+    server: &str,
+    target: &TargetRef<'_>,
+    path: &str,
+    query: Query<'_>,
+) -> Result<(), ProxyUrlError> {
+    let base = server_base(server)?;
+    out.reserve(capacity(base, target.namespace(), target.name(), path, query));
+    out.push_str(base);
+    push_proxy_path_head(out, target.kind(), target.namespace());
+    target.push_segment(out);
+    out.push_str("/proxy/");
+    push_path_query_fragment(out, path, query);
+    Ok(())
+}
+
+/// Room for a proxy URL with nothing to escape (so that the usual one is written without
+/// growing): the fixed words, scheme and port take at most 64 bytes.
+fn capacity(base: &str, namespace: Option<&str>, name: &str, path: &str, query: Query<'_>) -> usize {
+    let query = match query {
+        Query::None => 0,
+        Query::Raw(raw) => raw.len(),
+        Query::Pairs(pairs) => pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
+    };
+    base.len() + 64 + namespace.map_or(0, str::len) + name.len() + path.len() + query + 1
 }
 
 /// Checks `server` and returns it without surrounding whitespace and trailing `/`s.
@@ -328,16 +376,78 @@ pub(crate) fn push_proxy_url(
 /// assert!(parse_proxy_url("https://example.com/api/v1/namespaces/default/services").is_none());
 /// ```
 pub fn parse_proxy_url(url: &str) -> Option<ProxyUrl> {
+    parse_proxy_url_parts(url).map(ProxyUrlParts::into_proxy_url)
+}
+
+/// A proxy URL taken apart by [`parse_proxy_url_parts`]: [`ProxyUrl`] with every part borrowed
+/// from the URL where it is the URL's text as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyUrlParts<'a> {
+    /// As [`ProxyUrl::server`].
+    pub server: Cow<'a, str>,
+    /// What is proxied to (namespace and segment decoded; borrowed when they held no escape).
+    pub target: TargetRef<'a>,
+    /// As [`ProxyUrl::path`].
+    pub path: Cow<'a, str>,
+    /// As [`ProxyUrl::query`].
+    pub query: Option<Cow<'a, str>>,
+    /// As [`ProxyUrl::fragment`].
+    pub fragment: Option<Cow<'a, str>>,
+}
+
+impl ProxyUrlParts<'_> {
+    /// The owned [`ProxyUrl`].
+    pub fn to_proxy_url(&self) -> ProxyUrl {
+        ProxyUrl {
+            server: self.server.clone().into_owned(),
+            target: self.target.to_target(),
+            path: self.path.clone().into_owned(),
+            query: self.query.clone().map(Cow::into_owned),
+            fragment: self.fragment.clone().map(Cow::into_owned),
+        }
+    }
+
+    /// The owned [`ProxyUrl`], moving what is already owned.
+    pub fn into_proxy_url(self) -> ProxyUrl {
+        ProxyUrl {
+            server: self.server.into_owned(),
+            target: self.target.into_target(),
+            path: self.path.into_owned(),
+            query: self.query.map(Cow::into_owned),
+            fragment: self.fragment.map(Cow::into_owned),
+        }
+    }
+
+    fn into_owned(self) -> ProxyUrlParts<'static> {
+        ProxyUrlParts {
+            server: Cow::Owned(self.server.into_owned()),
+            target: self.target.into_owned(),
+            path: Cow::Owned(self.path.into_owned()),
+            query: self.query.map(|q| Cow::Owned(q.into_owned())),
+            fragment: self.fragment.map(|f| Cow::Owned(f.into_owned())),
+        }
+    }
+}
+
+/// [`parse_proxy_url`] without copying what it can borrow from `url`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use kubeopen::proxy_url::{parse_proxy_url, parse_proxy_url_parts};
+///
+/// let url = "http://localhost:8001/api/v1/nodes/n1/proxy/metrics?x#y";
+/// let parts = parse_proxy_url_parts(url).unwrap();
+/// assert!(matches!(parts.path, Cow::Borrowed("/metrics")));
+/// assert_eq!(parts.to_proxy_url(), parse_proxy_url(url).unwrap());
+/// ```
+pub fn parse_proxy_url_parts(url: &str) -> Option<ProxyUrlParts<'_>> {
     // WHATWG drops surrounding C0 controls and spaces, and tabs and newlines anywhere.
     let url = trim_c0_and_space(url);
-    let cleaned: String;
-    let url = if has_tab_or_newline(url) {
-        cleaned = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-        cleaned.as_str()
-    } else {
-        url
-    };
-    proxy_url_from_parts(split_url(url).ok()?)
+    if has_tab_or_newline(url) {
+        let cleaned: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+        return proxy_url_from_parts(&cleaned, split_url(&cleaned).ok()?).map(ProxyUrlParts::into_owned);
+    }
+    proxy_url_from_parts(url, split_url(url).ok()?)
 }
 
 /// Whether [`parse_proxy_url`] reads `url` exactly as written (nothing to trim or drop), so that
@@ -351,21 +461,46 @@ fn has_tab_or_newline(url: &str) -> bool {
     contains_below(bytes, b'\r' + 1) && bytes.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
-/// [`parse_proxy_url`] of a URL already split.
-pub(crate) fn proxy_url_from_parts(parts: UrlParts<'_>) -> Option<ProxyUrl> {
+/// [`parse_proxy_url_parts`] of `url`, already split into `parts`.
+pub(crate) fn proxy_url_from_parts<'a>(url: &'a str, parts: UrlParts<'a>) -> Option<ProxyUrlParts<'a>> {
     let path = resolve_like_browser(parts.path);
-    let (api_at, target, suffix_at) = find_proxy_path(&path)?;
+    let (api_at, target, suffix_at) = match &path {
+        Cow::Borrowed(p) => find_proxy_path(p)?,
+        Cow::Owned(p) => {
+            let (api_at, target, suffix_at) = find_proxy_path(p)?;
+            (api_at, target.into_owned(), suffix_at)
+        }
+    };
     let base_path = path.get(..api_at.saturating_sub(1))?;
-    // Escaped as a browser would escape it, so that `to_url` accepts the server.
-    let mut server = String::with_capacity(parts.origin.len() + base_path.len());
-    server.push_str(parts.origin);
-    push_encoded(&mut server, base_path, Component::Path);
-    Some(ProxyUrl {
+    // Escaped as a browser would escape it, so that `to_url` accepts the server. The origin and
+    // a base path that needs neither resolving nor escaping are the URL's own text, side by side.
+    let base = base_path.as_bytes();
+    let escaped = base
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| keeps(Component::Path, b) || (b == b'%' && is_escape_at(base, i)));
+    let path_at = (parts.path.as_ptr() as usize).wrapping_sub(url.as_ptr() as usize);
+    let server = match &path {
+        Cow::Borrowed(_) if escaped && path_at == parts.origin.len() => {
+            Cow::Borrowed(url.get(..path_at + base_path.len())?)
+        }
+        _ => {
+            let mut server = String::with_capacity(parts.origin.len() + base_path.len());
+            server.push_str(parts.origin);
+            push_encoded(&mut server, base_path, Component::Path);
+            Cow::Owned(server)
+        }
+    };
+    let path = match path {
+        Cow::Borrowed(p) => Cow::Borrowed(p.get(suffix_at..)?),
+        Cow::Owned(p) => Cow::Owned(p.get(suffix_at..)?.to_owned()),
+    };
+    Some(ProxyUrlParts {
         server,
         target,
-        path: path.get(suffix_at..)?.to_owned(),
-        query: parts.query.map(str::to_owned),
-        fragment: parts.fragment.map(str::to_owned),
+        path,
+        query: parts.query.map(Cow::Borrowed),
+        fragment: parts.fragment.map(Cow::Borrowed),
     })
 }
 
@@ -379,7 +514,7 @@ fn trim_c0_and_space(text: &str) -> &str {
 
 /// Finds `api/v1/(namespaces/NS/(services|pods)|nodes)/SEGMENT/proxy` followed by `/` or the end.
 /// Returns where `api` starts, the target, and where the part after `proxy` starts.
-fn find_proxy_path(path: &str) -> Option<(usize, Target, usize)> {
+fn find_proxy_path(path: &str) -> Option<(usize, TargetRef<'_>, usize)> {
     let bytes = path.as_bytes();
     // `api` decoded starts with `a`, so its raw form starts with `a` or an escape.
     let could_start_api = |i: usize| matches!(bytes.get(i + 1), Some(b'a' | b'%'));
@@ -418,8 +553,8 @@ impl<'a> Iterator for Segments<'a> {
 }
 
 /// Segments are matched decoded, as the API server matches them; nothing is allocated for the
-/// keywords, and the namespace and segment are decoded on the stack.
-fn match_proxy_path_at(path: &str, start: usize) -> Option<(Target, usize)> {
+/// keywords, nor for a namespace and segment without escapes.
+fn match_proxy_path_at(path: &str, start: usize) -> Option<(TargetRef<'_>, usize)> {
     let mut segments = Segments {
         path,
         next_start: Some(start),
@@ -440,21 +575,33 @@ fn match_proxy_path_at(path: &str, start: usize) -> Option<(Target, usize)> {
             return None;
         };
         let segment = next()?;
-        with_decoded(namespace, |namespace| {
-            with_decoded(segment, |segment| {
-                Target::from_segment(kind, Some(namespace), segment).ok()
-            })
-        })???
+        let namespace = decode(namespace)?;
+        target_from_segment(kind, Some(namespace), segment)?
     } else if decodes_to(resource, "nodes") {
         let segment = next()?;
-        with_decoded(segment, |segment| {
-            Target::from_segment(Kind::Node, None, segment).ok()
-        })??
+        target_from_segment(Kind::Node, None, segment)?
     } else {
         return None;
     };
     let (proxy, suffix_at) = segments.next()?;
     decodes_to(proxy, "proxy").then_some((target, suffix_at))
+}
+
+/// [`TargetRef::from_segment`] of `segment` decoded: borrowed when it holds no escape, else
+/// decoded on the stack (for short segments) and the name copied.
+fn target_from_segment<'a>(
+    kind: Kind,
+    namespace: Option<Cow<'a, str>>,
+    segment: &'a str,
+) -> Option<TargetRef<'a>> {
+    if !segment.as_bytes().contains(&b'%') {
+        return TargetRef::from_segment(kind, namespace, segment).ok();
+    }
+    with_decoded(segment, |segment| {
+        TargetRef::from_segment(kind, namespace, segment)
+            .ok()
+            .map(TargetRef::into_owned)
+    })?
 }
 
 #[cfg(test)]

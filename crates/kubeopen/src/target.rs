@@ -16,6 +16,7 @@
 //! (spec §2.3: the server does not look names up for pods); a name is still accepted, as the
 //! server accepts it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::segment::{Scheme, SegmentError, push_scheme_name_port, split_scheme_name_port};
@@ -284,6 +285,203 @@ pub struct Target {
     port: Option<Port>,
 }
 
+/// Checks a target's namespace and name as [`Target::new`] does.
+fn check_names(kind: Kind, namespace: Option<&str>, name: &str) -> Result<(), TargetError> {
+    match (kind.is_namespaced(), namespace) {
+        (true, Some(ns)) => Rule::Dns1123Label
+            .check(ns)
+            .map_err(|v| TargetError::from_violation(Field::Namespace, ns, v))?,
+        (false, None) => {}
+        _ => return Err(TargetError::Namespace { kind }),
+    }
+    kind.name_rule()
+        .check(name)
+        .map_err(|v| TargetError::from_violation(Field::Name(kind), name, v))
+}
+
+/// A validated [`Target`] whose namespace and name borrow from the text they were read from
+/// where they could (not decoded, not lowercased): what parsers build, so that a caller that
+/// only reads the parts allocates nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetRef<'a>(TargetRepr<'a>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum TargetRepr<'a> {
+    Parts {
+        kind: Kind,
+        namespace: Option<Cow<'a, str>>,
+        name: Cow<'a, str>,
+        scheme: Option<Scheme>,
+        port: Option<Port>,
+    },
+    /// Once made owned: the [`Target`] itself, so that it becomes one without another copy.
+    Owned(Target),
+}
+
+impl<'a> TargetRef<'a> {
+    /// Validates as [`Target::new`] does.
+    ///
+    /// ```
+    /// use kubeopen::target::{Kind, TargetRef};
+    /// let t = TargetRef::new(Kind::Service, Some("ns".into()), "web".into())?;
+    /// assert_eq!((t.namespace(), t.name()), (Some("ns"), "web"));
+    /// assert!(TargetRef::new(Kind::Node, Some("ns".into()), "n1".into()).is_err());
+    /// # Ok::<(), kubeopen::target::TargetError>(())
+    /// ```
+    pub fn new(
+        kind: Kind,
+        namespace: Option<Cow<'a, str>>,
+        name: Cow<'a, str>,
+    ) -> Result<TargetRef<'a>, TargetError> {
+        check_names(kind, namespace.as_deref(), &name)?;
+        Ok(TargetRef(TargetRepr::Parts {
+            kind,
+            namespace,
+            name,
+            scheme: None,
+            port: None,
+        }))
+    }
+
+    /// Reads and validates a segment as [`Target::from_segment`] does; the name borrows from
+    /// `segment`.
+    ///
+    /// ```
+    /// use kubeopen::target::{Kind, TargetRef};
+    /// let t = TargetRef::from_segment(Kind::Node, None, "https:n1:10250")?;
+    /// assert_eq!((t.name(), t.port().and_then(|p| p.as_number())), ("n1", Some(10250)));
+    /// # Ok::<(), kubeopen::target::TargetError>(())
+    /// ```
+    pub fn from_segment(
+        kind: Kind,
+        namespace: Option<Cow<'a, str>>,
+        segment: &'a str,
+    ) -> Result<TargetRef<'a>, TargetError> {
+        let (scheme, name, port) = split_scheme_name_port(segment)?;
+        let port = if port.is_empty() {
+            None
+        } else {
+            Some(Port::parse(port)?)
+        };
+        Ok(TargetRef::new(kind, namespace, Cow::Borrowed(name))?
+            .with_scheme(scheme)
+            .with_port(port))
+    }
+
+    /// The same target with this scheme.
+    #[must_use]
+    pub fn with_scheme(mut self, scheme: Option<Scheme>) -> TargetRef<'a> {
+        match &mut self.0 {
+            TargetRepr::Parts { scheme: slot, .. } => *slot = scheme,
+            TargetRepr::Owned(t) => t.scheme = scheme,
+        }
+        self
+    }
+
+    /// The same target with this port.
+    #[must_use]
+    pub fn with_port(mut self, port: Option<Port>) -> TargetRef<'a> {
+        match &mut self.0 {
+            TargetRepr::Parts { port: slot, .. } => *slot = port,
+            TargetRepr::Owned(t) => t.port = port,
+        }
+        self
+    }
+
+    /// The kind of object.
+    pub fn kind(&self) -> Kind {
+        match &self.0 {
+            TargetRepr::Parts { kind, .. } => *kind,
+            TargetRepr::Owned(t) => t.kind(),
+        }
+    }
+
+    /// The namespace, as read (`None` for nodes).
+    pub fn namespace(&self) -> Option<&str> {
+        match &self.0 {
+            TargetRepr::Parts { namespace, .. } => namespace.as_deref(),
+            TargetRepr::Owned(t) => t.namespace(),
+        }
+    }
+
+    /// The name, as read.
+    pub fn name(&self) -> &str {
+        match &self.0 {
+            TargetRepr::Parts { name, .. } => name,
+            TargetRepr::Owned(t) => t.name(),
+        }
+    }
+
+    /// The scheme, if the segment had one.
+    pub fn scheme(&self) -> Option<Scheme> {
+        match &self.0 {
+            TargetRepr::Parts { scheme, .. } => *scheme,
+            TargetRepr::Owned(t) => t.scheme(),
+        }
+    }
+
+    /// The port, if the segment had one.
+    pub fn port(&self) -> Option<&Port> {
+        match &self.0 {
+            TargetRepr::Parts { port, .. } => port.as_ref(),
+            TargetRepr::Owned(t) => t.port(),
+        }
+    }
+
+    /// The owned [`Target`] (already validated: nothing is checked again).
+    ///
+    /// ```
+    /// use kubeopen::target::{Kind, Target, TargetRef};
+    /// let t = TargetRef::from_segment(Kind::Service, Some("ns".into()), "web:80")?;
+    /// assert_eq!(t.into_target(), Target::from_segment(Kind::Service, Some("ns"), "web:80")?);
+    /// # Ok::<(), kubeopen::target::TargetError>(())
+    /// ```
+    pub fn into_target(self) -> Target {
+        match self.0 {
+            TargetRepr::Parts {
+                kind,
+                namespace,
+                name,
+                scheme,
+                port,
+            } => Target::new_checked(kind, namespace.as_deref(), &name)
+                .with_scheme(scheme)
+                .with_port(port),
+            TargetRepr::Owned(t) => t,
+        }
+    }
+
+    /// [`TargetRef::into_target`] of a copy.
+    pub fn to_target(&self) -> Target {
+        self.clone().into_target()
+    }
+
+    /// Appends the segment, as [`Target::segment`] writes it.
+    pub(crate) fn push_segment(&self, out: &mut String) {
+        match &self.0 {
+            TargetRepr::Parts {
+                name, scheme, port, ..
+            } => {
+                let mut digits = [0u8; 5];
+                let port = port.as_ref().map_or("", |port| port.as_str(&mut digits));
+                push_scheme_name_port(out, *scheme, name, port);
+            }
+            TargetRepr::Owned(t) => t.push_segment(out),
+        }
+    }
+
+    /// The same target owning its text.
+    pub fn into_owned(self) -> TargetRef<'static> {
+        TargetRef(TargetRepr::Owned(self.into_target()))
+    }
+}
+
+impl From<Target> for TargetRef<'_> {
+    fn from(target: Target) -> Self {
+        TargetRef(TargetRepr::Owned(target))
+    }
+}
+
 impl fmt::Debug for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Target")
@@ -335,29 +533,23 @@ impl Target {
     /// assert!(Target::new(Kind::Pod, Some("default"), "web-0").is_ok());
     /// ```
     pub fn new(kind: Kind, namespace: Option<&str>, name: &str) -> Result<Target, TargetError> {
-        let namespace = match (kind.is_namespaced(), namespace) {
-            (true, Some(ns)) => {
-                Rule::Dns1123Label
-                    .check(ns)
-                    .map_err(|v| TargetError::from_violation(Field::Namespace, ns, v))?;
-                ns
-            }
-            (false, None) => "",
-            _ => return Err(TargetError::Namespace { kind }),
-        };
-        kind.name_rule()
-            .check(name)
-            .map_err(|v| TargetError::from_violation(Field::Name(kind), name, v))?;
+        check_names(kind, namespace, name)?;
+        Ok(Target::new_checked(kind, namespace, name))
+    }
+
+    /// A target whose names [`check_names`] accepted.
+    fn new_checked(kind: Kind, namespace: Option<&str>, name: &str) -> Target {
+        let namespace = namespace.unwrap_or("");
         let mut names = String::with_capacity(namespace.len() + name.len());
         names.push_str(namespace);
         names.push_str(name);
-        Ok(Target {
+        Target {
             kind,
             names,
             namespace_len: kind.is_namespaced().then_some(namespace.len()),
             scheme: None,
             port: None,
-        })
+        }
     }
 
     /// Reads a `[scheme:]name[:port]` segment (exactly `SplitSchemeNamePort`) and validates its
