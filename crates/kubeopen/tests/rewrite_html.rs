@@ -399,3 +399,31 @@ fn end_resets_for_the_next_document() {
         format!("<a href=\"{P}/x\"><a href=\"{P}/%C3%A9\">")
     );
 }
+
+/// Found by the `rewrite_html` fuzz target: an empty first chunk, or a first chunk that ends
+/// inside a byte order mark, decided the encoding too early, so a UTF-16 page (passed through
+/// whole) was rewritten as if it were ASCII when split.
+#[test]
+fn byte_order_mark_split_anywhere() {
+    for bom in [&[0xFE_u8, 0xFF][..], &[0xFF, 0xFE], &[0xEF, 0xBB, 0xBF]] {
+        let mut page = bom.to_vec();
+        page.extend_from_slice(br#"<a href="/x">x</a>"#);
+        let whole = streamed(&[&page], &mut HtmlRewriter::new(ctx()));
+        for cut in 0..=page.len() {
+            let (a, b) = page.split_at(cut);
+            assert_eq!(
+                streamed(&[&[], a, b], &mut HtmlRewriter::new(ctx())),
+                whole,
+                "bom {bom:?}, cut {cut}"
+            );
+        }
+        let bytes: Vec<&[u8]> = page.chunks(1).collect();
+        assert_eq!(
+            streamed(&bytes, &mut HtmlRewriter::new(ctx())),
+            whole,
+            "bom {bom:?}, 1-byte chunks"
+        );
+        // UTF-16 passes through untouched; a UTF-8 BOM page is rewritten.
+        assert_eq!(whole == page, bom.len() == 2, "bom {bom:?}");
+    }
+}

@@ -61,6 +61,9 @@ use crate::url_split::split_url;
 use attributes::{AttrIter, ValueKind, decode_value, foreign_value_kind, html_value_kind};
 use charset::charset_from_content;
 
+/// UTF-8, UTF-16LE and UTF-16BE byte order marks, as `detect_bom` reads them.
+const BYTE_ORDER_MARKS: [&[u8]; 3] = [&[0xEF, 0xBB, 0xBF], &[0xFF, 0xFE], &[0xFE, 0xFF]];
+
 /// The longest start tag that is rewritten; longer ones pass through unchanged.
 pub const DEFAULT_MAX_TAG_BYTES: usize = 128 * 1024;
 
@@ -412,8 +415,14 @@ impl HtmlRewriter {
     pub fn write(&mut self, chunk: &[u8], sink: &mut impl FnMut(&[u8])) {
         if self.state == State::Start {
             self.held.extend_from_slice(chunk);
-            if self.held.len() < 3 && !self.held.is_empty() && [0xEF, 0xBB, 0xBF].starts_with(&self.held[..])
-            {
+            // Undecided until the first bytes can no longer be a byte order mark: an empty
+            // chunk, or a chunk that ends inside a BOM, must not decide (or splitting would
+            // change the output — found by the rewrite_html fuzz target).
+            let undecided = self.held.is_empty()
+                || BYTE_ORDER_MARKS
+                    .iter()
+                    .any(|bom| self.held.len() < bom.len() && bom.starts_with(&self.held));
+            if undecided {
                 return;
             }
             let first = std::mem::take(&mut self.held);
@@ -467,6 +476,7 @@ impl HtmlRewriter {
     }
 
     fn detect_bom(&mut self, first: &[u8]) {
+        // Keep in step with BYTE_ORDER_MARKS.
         if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
             self.charset = Charset::Utf8;
             self.charset_fixed = true;
