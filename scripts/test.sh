@@ -10,8 +10,10 @@ mkdir -p "$logs"
 total_pass=0
 total_fail=0
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-# Each fuzz target runs this long (seconds) in `make test`; longer runs: scripts/fuzz.sh 300.
-FUZZ_SECONDS="${FUZZ_SECONDS:-8}"
+# In `make test` each fuzz target runs a fixed sequence of FUZZ_RUNS inputs (seed 1), capped at
+# FUZZ_SECONDS; random exploration for longer: scripts/fuzz.sh 300.
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+export FUZZ_RUNS="${FUZZ_RUNS:-3000}"
 
 # Counts from a runner's output. Kinds: cargo (libtest / wasm-bindgen-test-runner), node (TAP), check (one pass/fail).
 count() {
@@ -62,7 +64,8 @@ layer typecheck      check npx --no-install tsc -p tsconfig.json
 layer e2e-firefox    node  node --experimental-websocket --no-warnings --test --test-reporter=tap --test-concurrency=1 tests/firefox/*.test.mjs
 layer web-ext-lint   check npx --no-install web-ext lint --source-dir extension/dist/firefox --self-hosted=false --warnings-as-errors
 if [ -x scripts/fuzz.sh ]; then
-  layer fuzz         fuzz  scripts/fuzz.sh "$FUZZ_SECONDS"
+  # Deterministic (fixed seed, bounded runs, fresh corpus): a test run must not fail at random.
+  layer fuzz         fuzz  env FUZZ_DETERMINISTIC=1 scripts/fuzz.sh "$FUZZ_SECONDS"
 fi
 
 echo "$total_pass passed, $total_fail failed"
