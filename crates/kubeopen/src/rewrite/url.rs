@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::dot_segments::{push_confined_path, resolve_like_browser};
+use crate::percent::{Component, keeps};
 use crate::proxy_url::proxy_path;
 
 use super::cluster_host::cluster_target;
@@ -106,62 +107,15 @@ fn is_in_proxy_prefix(path: &str, ctx: &RewriteContext) -> bool {
 /// `pchar` and `/`, valid `%XX` escapes other than `%2E`/`%2F`/`%5C`), no empty segment and no
 /// dot segment: then confining it changes nothing and it can be copied.
 fn is_plain_path(path: &str) -> bool {
-    /// RFC 3986 `pchar` without `%` and `.` (unreserved, sub-delims, `:`, `@`), as a table.
-    const PCHAR: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            table[b] = c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'-' | b'_'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'\''
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b':'
-                        | b'@'
-                );
-            b += 1;
-        }
-        table
-    };
     let bytes = path.as_bytes();
     let mut previous = 0u8;
     for (i, &b) in bytes.iter().enumerate() {
-        if PCHAR[usize::from(b)] {
+        // `pchar` other than `.` (which needs the check below) is always kept as it is.
+        if b != b'.' && keeps(Component::PathSegment, b) {
             previous = b;
             continue;
         }
         let ok = match b {
-            b'a'..=b'z'
-            | b'A'..=b'Z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'~'
-            | b'!'
-            | b'$'
-            | b'&'
-            | b'\''
-            | b'('
-            | b')'
-            | b'*'
-            | b'+'
-            | b','
-            | b';'
-            | b'='
-            | b':'
-            | b'@' => true,
             // A segment may not start with `.` (it could be `.` or `..`), nor be empty.
             b'.' => previous != b'/',
             b'/' => previous != b'/' || i == 0,
