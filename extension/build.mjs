@@ -28,18 +28,20 @@ const BROWSERS = {
 };
 
 // Extension scripts import the npm package by name (so they type-check against its .d.ts); the
-// browser has no import maps for extensions, so the build points that one specifier at the copy.
+// browser has no import maps for extensions, so the build points that one specifier at the copy,
+// relative to each script's folder.
 const PACKAGE_SPECIFIER = /from "kubeopen\/manual"/g;
-const VENDORED = 'from "./vendor/kubeopen/manual.js"';
 
-/** Copies src/ to `out`, resolving the package specifier in top-level scripts. */
+/** Copies src/ to `out`, resolving the package specifier in every script. */
 async function copySources(out) {
   await cp(path.join(here, "src"), out, { recursive: true });
-  for (const entry of await readdir(path.join(here, "src"))) {
-    if (!entry.endsWith(".js")) continue;
+  for (const entry of await readdir(out, { recursive: true })) {
+    if (!entry.endsWith(".js") || entry.startsWith("vendor")) continue;
     const file = path.join(out, entry);
+    let vendored = path.relative(path.dirname(file), path.join(out, "vendor", "kubeopen", "manual.js"));
+    if (!vendored.startsWith(".")) vendored = `./${vendored}`;
     const text = await readFile(file, "utf8");
-    await writeFile(file, text.replace(PACKAGE_SPECIFIER, VENDORED));
+    await writeFile(file, text.replace(PACKAGE_SPECIFIER, `from "${vendored.split(path.sep).join("/")}"`));
   }
 }
 

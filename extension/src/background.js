@@ -1,10 +1,17 @@
 // @ts-check
-// The background (Chrome: service worker; Firefox: event page). Loads the wasm once and answers
-// the pages' messages. Service workers forbid top-level await, hence the explicit init.
+// The background (Chrome: service worker; Firefox: event page): wiring only. It loads the wasm
+// once, starts the parts that own state (clusters, bindings) and routes page messages to them.
+// Service workers forbid top-level await, hence the explicit init.
 import init, { parseSegment, version } from "kubeopen/manual";
 import { MessageType, ext } from "./messages.js";
+import { bindingHandlers, startBindings } from "./bg/bindings.js";
+import { clusterHandlers, startClusters } from "./bg/clusters.js";
 
 const ready = init();
+// Listeners must be registered synchronously at start-up (a restarted service worker only
+// receives events for listeners added in its first turn); their work waits for `ready`.
+startClusters(ready);
+startBindings(ready);
 
 /**
  * @param {string} id
@@ -21,27 +28,26 @@ function parse(id) {
 }
 
 /**
- * The answer to one page message, or `undefined` for messages that are not ours.
- * @param {any} msg
- * @returns {(() => import("./messages.js").ParseSegmentResponse | import("./messages.js").StatusResponse) | undefined}
+ * Every message a page may send, by type. A handler gets the message and its sender and
+ * returns the answer (or a promise of it).
+ * @type {Record<string, (msg: any, sender: chrome.runtime.MessageSender) => unknown>}
  */
-function handler(msg) {
-  switch (msg?.type) {
-    case MessageType.ParseSegment:
-      return typeof msg.id === "string" ? () => parse(msg.id) : undefined;
-    case MessageType.Status:
-      return () => ({ ok: true, core: "ready", version: version() });
-    default:
-      return undefined;
-  }
-}
+const handlers = {
+  [MessageType.ParseSegment]: (msg) => (typeof msg.id === "string" ? parse(msg.id) : undefined),
+  [MessageType.Status]: () => ({ ok: true, core: "ready", version: version() }),
+  ...clusterHandlers,
+  ...bindingHandlers,
+};
 
-ext.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
-  const answer = handler(msg);
-  if (!answer) return false;
-  ready.then(
-    () => sendResponse(answer()),
-    (/** @type {unknown} */ e) => sendResponse({ ok: false, error: { code: "WasmLoadFailed", message: String(e) } }),
-  );
+ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  const handle = typeof msg?.type === "string" ? handlers[msg.type] : undefined;
+  if (!handle) return false;
+  ready
+    .then(() => handle(msg, sender))
+    .then(
+      (answer) => sendResponse(answer),
+      (/** @type {any} */ e) =>
+        sendResponse({ ok: false, error: { code: e?.code ?? "Internal", message: String(e?.message ?? e) } }),
+    );
   return true; // the answer comes asynchronously
 });
