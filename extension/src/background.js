@@ -1,17 +1,19 @@
 // @ts-check
 // The background (Chrome: service worker; Firefox: event page): wiring only. It loads the wasm
-// once, starts the parts that own state (clusters, bindings) and routes page messages to them.
+// once, starts its parts (clusters, bindings, content scripts) and routes page messages to them.
 // Service workers forbid top-level await, hence the explicit init.
 import init, { parseSegment, version } from "kubeopen/manual";
 import { MessageType, ext } from "./messages.js";
 import { bindingHandlers, startBindings } from "./bg/bindings.js";
 import { clusterHandlers, startClusters } from "./bg/clusters.js";
+import { contentHandlers, startContent } from "./bg/content.js";
 
 const ready = init();
 // Listeners must be registered synchronously at start-up (a restarted service worker only
 // receives events for listeners added in its first turn); their work waits for `ready`.
 startClusters(ready);
 startBindings(ready);
+startContent(ready);
 
 /**
  * @param {string} id
@@ -37,6 +39,7 @@ const handlers = {
   [MessageType.Status]: () => ({ ok: true, core: "ready", version: version() }),
   ...clusterHandlers,
   ...bindingHandlers,
+  ...contentHandlers,
 };
 
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
