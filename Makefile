@@ -29,6 +29,7 @@ wasm: bootstrap
 
 extension: wasm
 	@node extension/build.mjs
+	@node extension/package.mjs
 
 www: wasm
 	@npx --no-install vite build www --logLevel warn

@@ -17,6 +17,8 @@ const BROWSERS = {
   firefox: {
     // Firefox MV3 runs the background as an event page, not a service worker.
     background: { scripts: ["background.js"], type: "module" },
+    // Only Firefox can rewrite responses as they stream (bg/firefox-filter.js).
+    extraPermissions: ["webRequest", "webRequestBlocking", "webRequestFilterResponse"],
     browser_specific_settings: {
       gecko: {
         id: "kubeopen@kubeopen.dev",
@@ -48,18 +50,22 @@ async function copySources(out) {
 const base = JSON.parse(await readFile(path.join(here, "manifest.base.json"), "utf8"));
 
 for (const [browser, extra] of Object.entries(BROWSERS)) {
-  const out = path.join(here, "dist", browser);
+  // KUBEOPEN_EXTENSION_OUT: build elsewhere (engineers testing side by side share extension/dist).
+  const out = path.join(process.env.KUBEOPEN_EXTENSION_OUT ?? path.join(here, "dist"), browser);
   await rm(out, { recursive: true, force: true });
   await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
   await copySources(out);
   // The wasm and its glue, laid out as in the npm package so its relative imports hold.
-  for (const f of ["manual.js", "api.js"]) {
+  for (const f of ["manual.js", "api.js", "errors.js", "cluster-api.js", "cluster-client.js"]) {
     await cp(path.join(pkg, f), path.join(out, "vendor", "kubeopen", f));
   }
-  for (const f of ["kubeopen.js", "kubeopen_bg.wasm"]) {
+  for (const f of ["kubeopen.js", "kubeopen_bg.wasm", "kubeopen_cluster.js", "kubeopen_cluster_bg.wasm"]) {
     await cp(path.join(pkg, "dist", f), path.join(out, "vendor", "kubeopen", "dist", f));
   }
-  const manifest = { ...base, ...extra };
+  // `extraPermissions` add to the shared permissions instead of replacing them.
+  const { extraPermissions = [], ...keys } = /** @type {Record<string, any>} */ (extra);
+  const manifest = { ...base, ...keys };
+  if (extraPermissions.length > 0) manifest.permissions = [...(base.permissions ?? []), ...extraPermissions];
   await writeFile(path.join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   console.log(`extension: built ${path.relative(process.cwd(), out)}`);
 }

@@ -52,14 +52,20 @@ layer() {
 }
 
 layer rustfmt        check cargo fmt --all --check
-layer clippy         check cargo clippy --workspace --all-targets --locked -- -D warnings
-layer clippy-wasm    check cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+layer clippy         check cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+# kubeopen-wasm builds two modules by feature (`url`, default; `cluster`): all of it, and the
+# cluster module alone (what scripts/build-wasm.sh builds), so a cfg slip cannot hide.
+layer clippy-wasm    check bash -c 'cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --all-features --locked -- -D warnings && cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --no-default-features --features cluster --locked -- -D warnings'
 layer cargo-test     cargo cargo test --workspace --locked
-layer wasm-browser   cargo cargo test -p kubeopen-wasm --target wasm32-unknown-unknown --locked
+layer wasm-browser   cargo cargo test -p kubeopen-wasm --target wasm32-unknown-unknown --all-features --locked
 layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
 layer consumers      node  node --test --test-reporter=tap --test-concurrency=1 tests/consumers/*.test.mjs
 layer e2e-chromium   node  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
 layer typecheck      check npx --no-install tsc -p tsconfig.json
+# The committed API reference (docs/api/) must match the package's .d.ts files.
+layer api-docs       check scripts/api-docs.sh --check
+# The core's rustdoc builds without a warning (broken links, bad HTML); its examples run in cargo-test.
+layer rustdoc        check env RUSTDOCFLAGS="-D warnings" cargo doc -p kubeopen --no-deps --locked
 # Node 20 has WebSocket (for WebDriver BiDi) only behind this flag.
 layer e2e-firefox    node  node --experimental-websocket --no-warnings --test --test-reporter=tap --test-concurrency=1 tests/firefox/*.test.mjs
 layer web-ext-lint   check npx --no-install web-ext lint --source-dir extension/dist/firefox --self-hosted=false --warnings-as-errors

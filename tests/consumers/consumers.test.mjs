@@ -1,14 +1,18 @@
 // The packed npm package (`npm pack`, unmodified) in every kind of project a dashboard author has:
 // Node ESM and CommonJS, a Vite app (dev server and production build), webpack 5, a plain
-// <script type="module"> page, and strict TypeScript. Each consumer prints the same result.
+// <script type="module"> page, and strict TypeScript. Each consumer prints the same result, which
+// includes `Cluster` calls from "kubeopen/cluster" against the sandbox API server (the browser ones
+// across origins: the sandbox allows the consumers' origin with --cors-allowed-origins).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { cp, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launchPlain } from "../e2e/chromium.mjs";
 import { serveStatic } from "../e2e/static-server.mjs";
+import { installPacked } from "./packed.mjs";
+import { startSandbox } from "../support/sandbox.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const sources = path.join(root, "tests", "consumers");
@@ -20,40 +24,68 @@ const EXPECTED = {
   joined: "web:80",
   version: "0.1.0",
   code: "InvalidSegment",
+  // `new Cluster({server, token}).listServices("demo")`, names sorted, and a wrong token's error.
+  services: ["no-endpoints", "web", "web-multi", "web-unnamed"],
+  clusterCode: "Unauthorized",
 };
+const TOKEN = "consumer-token";
+
+/** @type {import("../support/sandbox.mjs").Sandbox} */
+let sandbox;
+/** What the Node consumers read: the sandbox's URL and token, in the environment (never in a URL). */
+const consumerEnv = () => ({ ...process.env, KUBEOPEN_SERVER: sandbox.url, KUBEOPEN_TOKEN: TOKEN });
 
 /** @type {import("playwright-core").Browser} */
 let browser;
 
 before(async () => {
   await rm(work, { recursive: true, force: true });
-  await mkdir(installed, { recursive: true });
-  // Exactly what `npm install kubeopen-0.1.0.tgz` unpacks.
-  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", work, path.join(root, "crates/kubeopen-wasm/npm")], {
-    encoding: "utf8",
-  }).trim();
-  execFileSync("tar", ["-xzf", path.join(work, tgz), "-C", installed, "--strip-components=1"]);
+  await installPacked(work);
   for (const entry of await readdir(sources)) {
     if (entry.endsWith(".test.mjs")) continue;
     await cp(path.join(sources, entry), path.join(work, entry), { recursive: true });
   }
   browser = await launchPlain();
+  // Every consumer page is served from 127.0.0.1 on some port; kube-apiserver's usual safe pattern.
+  sandbox = await startSandbox({ tokens: { [TOKEN]: "consumer" }, args: ["--cors-allowed-origins", "//127\\.0\\.0\\.1(:|$)"] });
 });
 
 after(async () => {
   await browser?.close();
+  await sandbox?.stop();
 });
 
 /** Loads `url` in Chromium and returns the JSON the page wrote into #result. @param {string} url */
 async function pageResult(url) {
   const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") console.error(`[${url}] console: ${m.text()}`); });
-  page.on("response", (r) => { if (r.status() >= 400) console.error(`[${url}] HTTP ${r.status()} ${r.url()}`); });
+  // The page reads the sandbox's URL and token from this global (browser-app.js).
+  await page.addInitScript((config) => Object.assign(globalThis, { kubeopenSandbox: config }), { server: sandbox.url, token: TOKEN });
+  /** @type {string[]} */ const errors = [];
+  /** @type {() => void} */ let broke = () => {};
+  const brokeNow = new Promise((resolve) => (broke = () => resolve(false)));
+  page.on("pageerror", (e) => {
+    errors.push(String(e));
+    broke();
+  });
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    console.error(`[${url}] console: ${m.text()}`);
+    // A module that fails to resolve or load is reported here, not as a page error.
+    if (!m.text().startsWith("Failed to load resource")) {
+      errors.push(m.text());
+      broke();
+    }
+  });
+  // (The sandbox's 401 for the wrong token is expected.)
+  page.on("response", (r) => { if (r.status() >= 400 && !r.url().startsWith(sandbox.url)) console.error(`[${url}] HTTP ${r.status()} ${r.url()}`); });
   try {
     await page.goto(url);
-    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 60_000 });
+    // A page that breaks before writing its result says why in the failure (not just "timeout").
+    const written = await Promise.race([
+      page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 60_000 }).then(() => true, () => false),
+      brokeNow,
+    ]);
+    assert.ok(written, `${url} wrote no result; page errors: ${JSON.stringify(errors)}`);
     assert.deepEqual(errors, []);
     return JSON.parse(/** @type {string} */ (await page.locator("#result").textContent()));
   } finally {
@@ -80,18 +112,20 @@ test("the packed package contains only what it ships, under 1 MB unpacked", asyn
 });
 
 test("Node ESM: import", () => {
-  const out = execFileSync(process.execPath, [path.join(work, "node-esm", "index.mjs")], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, [path.join(work, "node-esm", "index.mjs")], { encoding: "utf8", env: consumerEnv() });
   assert.deepEqual(JSON.parse(out), EXPECTED);
 });
 
 test("Node CommonJS: require", () => {
-  const out = execFileSync(process.execPath, [path.join(work, "node-cjs", "index.cjs")], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, [path.join(work, "node-cjs", "index.cjs")], { encoding: "utf8", env: consumerEnv() });
   assert.deepEqual(JSON.parse(out), EXPECTED);
 });
 
-test("TypeScript strict against the package's .d.ts", () => {
+test("TypeScript strict against the package's .d.ts, compiled and run", () => {
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
   execFileSync(process.execPath, [tsc, "-p", path.join(work, "ts-strict")], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, [path.join(work, "ts-strict", "out", "index.js")], { encoding: "utf8", env: consumerEnv() });
+  assert.deepEqual(JSON.parse(out), { port: "80", code: "InvalidSegment", services: EXPECTED.services, clusterCode: "Unauthorized" });
 });
 
 test("plain <script type=module> page, no bundler", async () => {

@@ -1,5 +1,5 @@
-// The unpacked Chrome build in Debian's Chromium: the service worker loads the wasm, and the popup
-// shows the core's parse of what a person types (through the background, never wasm in the page).
+// The unpacked Chrome build in Debian's Chromium: the service worker loads the wasm, the manifest
+// and icons are what a store listing needs, and a fresh popup is never blank.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { launchWithExtension } from "./chromium.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const extensionDir = path.join(root, "extension", "dist", "chrome");
+const extensionDir = process.env.KUBEOPEN_CHROME_EXTENSION ?? path.join(root, "extension", "dist", "chrome");
 
 let browser;
 before(async () => {
@@ -25,28 +25,32 @@ test("the background reports its wasm core ready, with the package version", asy
   await page.close();
 });
 
-test("the popup shows the parse of what you type", async () => {
+test("the manifest names the popup, the options page and every icon size, and the icons load", async () => {
+  const manifest = await browser.worker.evaluate(() => chrome.runtime.getManifest());
+  assert.equal(manifest.action.default_popup, "popup.html");
+  assert.equal(manifest.options_ui.page, "options.html");
+  assert.deepEqual(Object.keys(manifest.icons), ["16", "32", "48", "128"]);
+  assert.ok(manifest.name.length <= 45 && manifest.description.length <= 132, "store limits (Chrome Web Store)");
   const page = await browser.context.newPage();
-  await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  await page.getByLabel("Proxy segment").fill("https:grafana:3000");
-  await assert.doesNotReject(page.locator('dd[data-field="name"]', { hasText: "grafana" }).waitFor());
-  assert.equal(await page.locator('dd[data-field="scheme"]').textContent(), "https");
-  assert.equal(await page.locator('dd[data-field="port"]').textContent(), "3000");
-
-  // The https:name quirk: two parts are name:port.
-  await page.getByLabel("Proxy segment").fill("https:web");
-  await page.locator('dd[data-field="port"]', { hasText: "web" }).waitFor();
-  assert.equal(await page.locator('dd[data-field="name"]').textContent(), "https");
+  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  const sizes = await page.evaluate(async (icons) => {
+    const out = {};
+    for (const [size, file] of Object.entries(icons)) {
+      const img = new Image();
+      img.src = `/${file}`;
+      await img.decode();
+      out[size] = img.naturalWidth;
+    }
+    return out;
+  }, manifest.icons);
+  assert.deepEqual(sizes, { 16: 16, 32: 32, 48: 48, 128: 128 });
   await page.close();
 });
 
-test("the popup explains a bad segment", async () => {
+test("with no cluster, the popup is not blank: it says what to do", async () => {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  await page.getByLabel("Proxy segment").fill("ftp:web:21");
-  const error = page.locator(".error");
-  await error.waitFor();
-  assert.equal(await error.getAttribute("data-code"), "InvalidSegment");
-  assert.match(await error.textContent(), /scheme "ftp"/);
+  await page.getByRole("button", { name: "Add a cluster" }).waitFor();
+  assert.match(await page.locator("#message").textContent(), /No cluster yet/);
   await page.close();
 });

@@ -16,7 +16,29 @@ import {
   type Target,
   type ProxyUrlParts,
 } from "kubeopen";
-import init, { parseSegment as parseManual } from "kubeopen/manual";
+import init, { parseSegment as parseManual, Cluster as ManualCluster, KubeopenError as ManualError } from "kubeopen/manual";
+import {
+  parseKubeconfig,
+  minifyKubeconfig,
+  resolveContext,
+  authorizationHeader,
+  decodeSecretToken,
+  inspectToken,
+  inClusterConfig,
+  clusterInfo,
+  openableEndpoints,
+  responseError,
+  Cluster,
+  KubeopenError as ClusterError,
+  type Kubeconfig,
+  type ResolvedContext,
+  type TokenInfo,
+  type ServiceList,
+  type OpenableEndpoint,
+  type ClusterInfoEntry,
+  type VersionInfo,
+  type PodList,
+} from "kubeopen/cluster";
 
 const seg: Segment = parseSegment("https:grafana:3000");
 const scheme: "" | "http" | "https" = seg.scheme;
@@ -41,6 +63,19 @@ function describe(e: unknown): string {
     case "InvalidContext":
     case "InvalidRules":
     case "InvalidArgument":
+    case "InvalidKubeconfig":
+    case "InvalidCredentials":
+    case "InvalidToken":
+    case "NotInCluster":
+    case "Unauthorized":
+    case "Forbidden":
+    case "NotFound":
+    case "ServiceUnavailable":
+    case "HttpError":
+    case "Network":
+    case "Timeout":
+    case "Aborted":
+    case "InvalidResponse":
       return err.message;
     default: {
       const never: never = err.code;
@@ -71,3 +106,57 @@ const rules: BrowserRule[] = browserRules({ server: "https://k8s.example", targe
 browserRules({ server: "https://k8s.example", target: grafana, tabId: 1 });
 
 export { rewritten, streamed, rules, joined, v, wrong, describe, manual, ns, resolvedPort, badNode, badService };
+
+// ---- kubeopen/cluster ----
+
+// One error class for every entry: a KubeopenError from one is the other's.
+const sameClass: typeof KubeopenError = ClusterError;
+const manualClass: typeof KubeopenError = ManualError;
+
+const config: Kubeconfig = parseKubeconfig("current-context: a");
+const current: string | undefined = config.currentContext;
+const insecure: boolean = config.clusters[0].cluster.insecureSkipTlsVerify;
+const groups: string[] = config.users[0].user.impersonateGroups;
+const small: Kubeconfig = minifyKubeconfig(config, "a");
+const resolved: ResolvedContext = resolveContext("...", "a");
+const fromObject: ResolvedContext = resolveContext(config);
+// credentials is null or one of the two shapes; narrowing works.
+const credentialKind: string =
+  resolved.credentials === null ? "none" : "token" in resolved.credentials ? resolved.credentials.token : resolved.credentials.username;
+const why: string[] = resolved.unsupported.map((u) => `${u.field}: ${u.reason}; ${u.instead}`);
+const header: string = authorizationHeader({ token: "t" }) + authorizationHeader({ username: "u", password: "p" });
+// @ts-expect-error: basic auth needs a password
+authorizationHeader({ username: "u" });
+const decoded: string = decodeSecretToken("dG9r");
+const token: TokenInfo = inspectToken("t", 0);
+const expiry: number | undefined = token.kind === "jwt" ? token.expiresAt : undefined;
+// @ts-expect-error: an opaque token has no claims
+const opaqueSubject = inspectToken("t").subject;
+const pod: { server: string; token: string; namespace: string } = inClusterConfig({ serviceHost: "h", servicePort: "443", token: "t" });
+const list: ServiceList = { metadata: {}, items: [] };
+const info: ClusterInfoEntry[] = clusterInfo(list, "https://k");
+const open: OpenableEndpoint[] = openableEndpoints(list, "https://k");
+const openScheme: "http" | "https" | undefined = open[0]?.scheme;
+
+async function client(signal: AbortSignal): Promise<string> {
+  const cluster = new Cluster({ server: "https://k", token: "t", timeout: 5000 });
+  const basic = new Cluster({ server: "https://k", username: "u", password: "p", fetch: globalThis.fetch });
+  const proxy = new ManualCluster({ server: "http://localhost:8001" });
+  // @ts-expect-error: a token and basic auth together
+  new Cluster({ server: "https://k", token: "t", username: "u", password: "p" });
+  // @ts-expect-error: the server is required
+  new Cluster({ token: "t" });
+  const version: VersionInfo = await cluster.version({ signal });
+  const pods: PodList = await basic.listPods("demo");
+  const ports: number[] = (await cluster.listServices()).items.flatMap((s) => s.spec.ports.map((p) => p.port));
+  const nodes: string[] = (await proxy.listNodes()).items.map((n) => n.metadata.name);
+  const lines: string[] = (await cluster.clusterInfo({ namespace: "kube-system", signal })).map((e) => `${e.name} is running at ${e.url}`);
+  const endpoints = await cluster.openableEndpoints("demo", { signal });
+  const response: Response = await cluster.proxyFetch(endpoints[0].target, "/", { method: "GET", signal });
+  const failure: InstanceType<typeof ClusterError> | null = await responseError(response);
+  // @ts-expect-error: listPods needs a namespace
+  await cluster.listPods();
+  return `${version.gitVersion} ${pods.items.length} ${ports} ${nodes} ${lines} ${failure?.code} ${cluster.server}`;
+}
+
+export { sameClass, manualClass, current, insecure, groups, small, fromObject, credentialKind, why, header, decoded, expiry, opaqueSubject, pod, info, openScheme, client };

@@ -19,7 +19,9 @@ import {
   __HtmlRewriter,
   __browserRules,
 } from "./dist/kubeopen.js";
+import { KubeopenError } from "./errors.js";
 
+export { KubeopenError };
 export { parseSegment, formatSegment, version } from "./dist/kubeopen.js";
 
 // Hot functions cross into wasm as one `\0`-joined string and come back the same way (or, for
@@ -270,21 +272,6 @@ export function resolveAddress(input, options) {
   const f = new Fields(call(__resolveAddress, packed));
   const target = f.target();
   return { target, path: f.next(), query: f.optional(), fragment: f.optional(), server: f.optional() };
-}
-
-/** What every kubeopen function throws: a stable `code`, a message, sometimes a `detail`. */
-export class KubeopenError extends Error {
-  /**
-   * @param {string} code
-   * @param {string} message
-   * @param {Record<string, unknown>} [detail]
-   */
-  constructor(code, message, detail) {
-    super(message);
-    this.name = "KubeopenError";
-    this.code = code;
-    if (detail !== undefined) this.detail = detail;
-  }
 }
 
 /** Wires the JavaScript side into a freshly instantiated wasm module. */

@@ -14,8 +14,6 @@ export {
   rewriteHtml,
   HtmlRewriter,
   browserRules,
-  KubeopenError,
-  type KubeopenErrorCode,
   type Segment,
   type SegmentInput,
   type Target,
@@ -29,3 +27,4 @@ export {
   type BrowserRulesInput,
   type BrowserRule,
 } from "./dist/kubeopen.js";
+export { KubeopenError, type KubeopenErrorCode } from "./errors.js";

@@ -2,8 +2,10 @@
 //! `Error`), with a stable `code` string and, where useful, a `detail` object (the offending
 //! input, the rule broken).
 //!
-//! The class is defined in the package's JavaScript (`npm/api.js`, so `instanceof` works for
-//! users) and handed to the wasm once at start-up through `__registerErrorClass`. Until then — or
+//! The class is defined in the package's JavaScript (`npm/errors.js`, one module for every entry,
+//! so `instanceof` works whichever entry threw) and handed to each wasm module once at start-up
+//! through `__registerErrorClass`. Its types, with the list of codes, are `npm/errors.d.ts`; a
+//! test below keeps that list and [`KubeopenErrorCode`] the same. Until then — or
 //! if a caller uses the raw glue — errors are plain `Error`s with the same `name`, `code` and
 //! `detail`.
 
@@ -11,20 +13,6 @@ use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_ERROR: &str = r#"
-/** Every `code` a kubeopen function can throw. */
-export type KubeopenErrorCode = "InvalidSegment" | "InvalidTarget" | "InvalidServer" | "InvalidAddress" | "InvalidContext" | "InvalidRules" | "InvalidArgument";
-
-/** What kubeopen throws: `code` is stable; `detail` says what was wrong and where, when useful. */
-export class KubeopenError extends Error {
-  constructor(code: KubeopenErrorCode, message: string, detail?: Record<string, unknown>);
-  readonly name: "KubeopenError";
-  readonly code: KubeopenErrorCode;
-  readonly detail?: Record<string, unknown>;
-}
-"#;
 
 /// The stable error codes JavaScript callers switch on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +31,50 @@ pub enum KubeopenErrorCode {
     InvalidRules,
     /// A JavaScript argument of the wrong type or shape.
     InvalidArgument,
+    /// A kubeconfig that cannot be parsed, minified or resolved (`detail.line`/`column` for parse errors).
+    InvalidKubeconfig,
+    /// A token or basic-auth value that cannot be sent as a header.
+    InvalidCredentials,
+    /// A token (or a Secret's token data) that cannot be read.
+    InvalidToken,
+    /// The in-cluster environment is not there.
+    NotInCluster,
+    /// HTTP 401.
+    Unauthorized,
+    /// HTTP 403.
+    Forbidden,
+    /// HTTP 404.
+    NotFound,
+    /// HTTP 503, or the proxy's "no endpoints available".
+    ServiceUnavailable,
+    /// Any other non-2xx status (`detail.status`).
+    HttpError,
+    /// A 2xx answer whose body is not the expected JSON.
+    InvalidResponse,
 }
+
+/// Every code, for the test that compares them with `npm/errors.d.ts`; the codes only JavaScript
+/// throws (`Network`, `Timeout`, `Aborted`: fetch failures) are listed there too.
+#[cfg(test)]
+const ALL: [KubeopenErrorCode; 17] = [
+    KubeopenErrorCode::InvalidSegment,
+    KubeopenErrorCode::InvalidTarget,
+    KubeopenErrorCode::InvalidServer,
+    KubeopenErrorCode::InvalidAddress,
+    KubeopenErrorCode::InvalidContext,
+    KubeopenErrorCode::InvalidRules,
+    KubeopenErrorCode::InvalidArgument,
+    KubeopenErrorCode::InvalidKubeconfig,
+    KubeopenErrorCode::InvalidCredentials,
+    KubeopenErrorCode::InvalidToken,
+    KubeopenErrorCode::NotInCluster,
+    KubeopenErrorCode::Unauthorized,
+    KubeopenErrorCode::Forbidden,
+    KubeopenErrorCode::NotFound,
+    KubeopenErrorCode::ServiceUnavailable,
+    KubeopenErrorCode::HttpError,
+    KubeopenErrorCode::InvalidResponse,
+];
 
 impl KubeopenErrorCode {
     fn as_str(self) -> &'static str {
@@ -55,6 +86,16 @@ impl KubeopenErrorCode {
             KubeopenErrorCode::InvalidContext => "InvalidContext",
             KubeopenErrorCode::InvalidRules => "InvalidRules",
             KubeopenErrorCode::InvalidArgument => "InvalidArgument",
+            KubeopenErrorCode::InvalidKubeconfig => "InvalidKubeconfig",
+            KubeopenErrorCode::InvalidCredentials => "InvalidCredentials",
+            KubeopenErrorCode::InvalidToken => "InvalidToken",
+            KubeopenErrorCode::NotInCluster => "NotInCluster",
+            KubeopenErrorCode::Unauthorized => "Unauthorized",
+            KubeopenErrorCode::Forbidden => "Forbidden",
+            KubeopenErrorCode::NotFound => "NotFound",
+            KubeopenErrorCode::ServiceUnavailable => "ServiceUnavailable",
+            KubeopenErrorCode::HttpError => "HttpError",
+            KubeopenErrorCode::InvalidResponse => "InvalidResponse",
         }
     }
 }
@@ -100,4 +141,53 @@ pub(crate) fn kubeopen_error(code: KubeopenErrorCode, message: &str, detail: &[(
 /// A wrong-typed argument.
 pub(crate) fn invalid_argument(message: &str) -> JsValue {
     kubeopen_error(KubeopenErrorCode::InvalidArgument, message, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ALL, KubeopenErrorCode};
+
+    /// The codes `npm/errors.d.ts` declares: every Rust code, plus the fetch failures that only
+    /// the JavaScript client throws — and nothing else.
+    #[test]
+    fn the_typescript_union_lists_every_code() {
+        let dts = include_str!("../npm/errors.d.ts");
+        let union = dts
+            .split("export type KubeopenErrorCode =")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .unwrap_or_default();
+        let mut declared: Vec<&str> = union
+            .split('|')
+            .map(|s| s.trim().trim_matches('"'))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut expected: Vec<&str> = ALL.iter().map(|c| c.as_str()).collect();
+        expected.extend(["Network", "Timeout", "Aborted"]);
+        declared.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(declared, expected);
+        // The exhaustive list above must really be exhaustive.
+        for code in ALL {
+            match code {
+                KubeopenErrorCode::InvalidSegment
+                | KubeopenErrorCode::InvalidTarget
+                | KubeopenErrorCode::InvalidServer
+                | KubeopenErrorCode::InvalidAddress
+                | KubeopenErrorCode::InvalidContext
+                | KubeopenErrorCode::InvalidRules
+                | KubeopenErrorCode::InvalidArgument
+                | KubeopenErrorCode::InvalidKubeconfig
+                | KubeopenErrorCode::InvalidCredentials
+                | KubeopenErrorCode::InvalidToken
+                | KubeopenErrorCode::NotInCluster
+                | KubeopenErrorCode::Unauthorized
+                | KubeopenErrorCode::Forbidden
+                | KubeopenErrorCode::NotFound
+                | KubeopenErrorCode::ServiceUnavailable
+                | KubeopenErrorCode::HttpError
+                | KubeopenErrorCode::InvalidResponse => {}
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+pub mod requests;
 pub mod types;
 
 pub use types::*;
@@ -54,7 +55,7 @@ const BODY_QUOTE_LIMIT: usize = 300;
 /// assert_eq!((err.reason.as_str(), err.message.as_str()), ("BadGateway", "Bad Gateway"));
 /// ```
 pub fn status_error(http_status: u16, body: &str) -> StatusError {
-    let status = serde_json::from_str::<Status>(body)
+    let status = crate::json_read::from_str::<Status>(body)
         .ok()
         .filter(|s| s.kind == "Status" || !s.reason.is_empty() || !s.message.is_empty());
     let (code, reason, message) = match status {
@@ -276,6 +277,9 @@ pub struct OpenableEndpoint {
     pub url: String,
     /// Why the port is in the list.
     pub evidence: Evidence,
+    /// The target [`OpenableEndpoint::url`] opens (`[https:]NAME:PORT` in the namespace), for
+    /// building other proxy URLs of the same port.
+    pub target: Target,
 }
 
 /// Every service port that looks like HTTP(S), with its proxy URL on `server` and a scheme guess,
@@ -351,6 +355,7 @@ pub fn openable_endpoints(
                 scheme: scheme.as_str(),
                 url: proxy_url(server, &target, "", Query::None)?,
                 evidence,
+                target,
             });
         }
     }

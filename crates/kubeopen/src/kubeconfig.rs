@@ -28,6 +28,7 @@
 //! ```
 
 mod convert;
+mod object;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -434,6 +435,34 @@ impl Kubeconfig {
         match root {
             None => Ok(Kubeconfig::default()),
             Some(root) => convert::kubeconfig(&root),
+        }
+    }
+
+    /// Reads a kubeconfig given as the JSON of an object: the shape [`Kubeconfig`] serialises to
+    /// (camelCase names, what the npm package's `parseKubeconfig` returns) or the file's own
+    /// (`kubectl config view -o json`), or a mix. It gets every check [`Kubeconfig::parse`] makes.
+    ///
+    /// ```
+    /// use kubeopen::kubeconfig::Kubeconfig;
+    /// let text = "clusters: [{name: c, cluster: {server: 'https://x', insecure-skip-tls-verify: true}}]\ncurrent-context: a\n";
+    /// let config = Kubeconfig::parse(text)?;
+    /// let json = serde_json::to_string(&config).unwrap();
+    /// assert!(json.contains(r#""currentContext":"a""#));
+    /// assert_eq!(Kubeconfig::from_object_json(&json)?, config);
+    /// # Ok::<(), kubeopen::kubeconfig::ParseError>(())
+    /// ```
+    pub fn from_object_json(json: &str) -> Result<Kubeconfig, ParseError> {
+        let root = yaml::parse(json).map_err(|e| ParseError::Syntax {
+            line: e.mark.line,
+            column: e.mark.column,
+            message: e.message,
+        })?;
+        match root {
+            None => Ok(Kubeconfig::default()),
+            Some(mut root) => {
+                object::to_file_names(&mut root);
+                convert::kubeconfig(&root)
+            }
         }
     }
 

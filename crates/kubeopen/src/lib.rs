@@ -45,6 +45,7 @@ pub mod token;
 pub mod validation;
 
 mod dot_segments;
+mod json_read;
 mod percent;
 mod url_split;
 

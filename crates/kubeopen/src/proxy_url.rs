@@ -187,8 +187,16 @@ fn capacity(base: &str, namespace: Option<&str>, name: &str, path: &str, query: 
     base.len() + 64 + namespace.map_or(0, str::len) + name.len() + path.len() + query + 1
 }
 
-/// Checks `server` and returns it without surrounding whitespace and trailing `/`s.
-fn server_base(server: &str) -> Result<&str, ProxyUrlError> {
+/// Checks `server` (see the module docs, "The server") and returns it without surrounding
+/// whitespace and trailing `/`s: the base every API path is appended to.
+///
+/// ```
+/// use kubeopen::proxy_url::server_base;
+/// assert_eq!(server_base(" https://rancher.example/k8s/clusters/c-1/ ")?, "https://rancher.example/k8s/clusters/c-1");
+/// assert!(server_base("https://k8s.example/?x=1").is_err());
+/// # Ok::<(), kubeopen::proxy_url::ProxyUrlError>(())
+/// ```
+pub fn server_base(server: &str) -> Result<&str, ProxyUrlError> {
     let fail = |UrlProblem { reason, at }| ProxyUrlError::Server {
         server: server.to_owned(),
         reason,

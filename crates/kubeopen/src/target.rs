@@ -680,6 +680,42 @@ impl Target {
     }
 }
 
+/// Serialised as the npm package's `ParsedTarget`: `{kind, namespace, name, scheme, port}` (no
+/// `namespace` for nodes), `scheme` `""`/`"http"`/`"https"` and `port` a string (`""` for none), so
+/// a target the core returns can be handed straight back to `proxyUrl`.
+///
+/// ```
+/// use kubeopen::target::{Port, Target};
+/// let t = Target::service("monitoring", "grafana")?.with_port(Some(Port::number(3000)?));
+/// assert_eq!(
+///     serde_json::to_string(&t)?,
+///     r#"{"kind":"service","namespace":"monitoring","name":"grafana","scheme":"","port":"3000"}"#,
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl serde::Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut digits = [0u8; 5];
+        let port = self.port.as_ref().map_or("", |port| port.as_str(&mut digits));
+        let kind = match self.kind {
+            Kind::Service => "service",
+            Kind::Pod => "pod",
+            Kind::Node => "node",
+        };
+        let mut out = serializer.serialize_struct("Target", 5)?;
+        out.serialize_field("kind", kind)?;
+        match self.namespace() {
+            Some(namespace) => out.serialize_field("namespace", namespace)?,
+            None => out.skip_field("namespace")?,
+        }
+        out.serialize_field("name", self.name())?;
+        out.serialize_field("scheme", self.scheme.map_or("", Scheme::as_str))?;
+        out.serialize_field("port", port)?;
+        out.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,10 @@
 //! ```
 
 use crate::auth::base64::{Alphabet, decode};
-use serde::Deserialize;
+use crate::json_read::{
+    FromJson, Object, deserialize_via_read, optional_nested, optional_string, string, wrong,
+};
+use serde_json::Value;
 
 /// What a token says about itself.
 ///
@@ -110,15 +113,25 @@ pub struct JwtInfo {
 /// assert_eq!(serde_json::to_string(&sa)?, r#"{"name":"grafana"}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ObjectRef {
     /// Its name.
-    #[serde(default)]
     pub name: String,
     /// Its UID, when the token carries one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
+
+impl FromJson for ObjectRef {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ObjectRef {
+            name: string(o, "name")?,
+            uid: optional_string(o, "uid")?,
+        })
+    }
+}
+
+deserialize_via_read!(ObjectRef);
 
 /// A JWT whose claims cannot be read.
 ///
@@ -141,89 +154,108 @@ pub enum TokenError {
     /// The payload is not a JSON object of the expected claim types.
     #[error("the token is a JWT but its claims (part 2) are invalid: {detail}")]
     Claims {
-        /// serde_json's message, with line and column in the decoded JSON.
+        /// What is wrong: the JSON syntax error (with line and column), or the claim with the wrong type.
         detail: String,
     },
 }
 
 /// The JOSE header fields shown.
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Header {
     alg: Option<String>,
     kid: Option<String>,
 }
 
-/// `aud` is a string or an array of strings (RFC 7519 §4.1.3). Read by hand: an untagged
-/// enum would buffer the value first, which costs several KB of wasm.
-struct Audience(Vec<String>);
-
-impl<'de> Deserialize<'de> for Audience {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Audience;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Audience, E> {
-                Ok(Audience(vec![v.to_owned()]))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
-                let mut all = Vec::new();
-                while let Some(a) = seq.next_element::<String>()? {
-                    all.push(a);
-                }
-                Ok(Audience(all))
-            }
-        }
-        d.deserialize_any(Visitor)
+impl FromJson for Header {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Header {
+            alg: optional_string(o, "alg")?,
+            kid: optional_string(o, "kid")?,
+        })
     }
 }
 
-#[derive(Deserialize)]
+/// The registered claims shown, and both forms of Kubernetes' own (read by hand, like the API
+/// types: `json_read.rs`).
+#[derive(Default)]
 struct Claims {
     sub: Option<String>,
     iss: Option<String>,
-    aud: Option<Audience>,
-    iat: Option<NumericDate>,
-    nbf: Option<NumericDate>,
-    exp: Option<NumericDate>,
-    #[serde(rename = "kubernetes.io")]
+    /// `aud`: a string or an array of strings (RFC 7519 §4.1.3); always a list here.
+    aud: Vec<String>,
+    iat: Option<i64>,
+    nbf: Option<i64>,
+    exp: Option<i64>,
     kubernetes: Option<KubernetesClaims>,
-    #[serde(rename = "kubernetes.io/serviceaccount/namespace")]
     legacy_namespace: Option<String>,
-    #[serde(rename = "kubernetes.io/serviceaccount/service-account.name")]
     legacy_sa_name: Option<String>,
-    #[serde(rename = "kubernetes.io/serviceaccount/service-account.uid")]
     legacy_sa_uid: Option<String>,
-    #[serde(rename = "kubernetes.io/serviceaccount/secret.name")]
     legacy_secret_name: Option<String>,
 }
 
+impl FromJson for Claims {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        let aud = match o.get("aud") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(one)) => vec![one.clone()],
+            Some(Value::Array(all)) => all
+                .iter()
+                .map(|a| a.as_str().map(str::to_owned).ok_or_else(|| wrong("a string", a)))
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.within("aud".to_owned()))?,
+            Some(other) => {
+                return Err(wrong("a string or an array of strings", other).within("aud".to_owned()));
+            }
+        };
+        Ok(Claims {
+            sub: optional_string(o, "sub")?,
+            iss: optional_string(o, "iss")?,
+            aud,
+            iat: numeric_date(o, "iat")?,
+            nbf: numeric_date(o, "nbf")?,
+            exp: numeric_date(o, "exp")?,
+            kubernetes: optional_nested(o, "kubernetes.io")?,
+            legacy_namespace: optional_string(o, "kubernetes.io/serviceaccount/namespace")?,
+            legacy_sa_name: optional_string(o, "kubernetes.io/serviceaccount/service-account.name")?,
+            legacy_sa_uid: optional_string(o, "kubernetes.io/serviceaccount/service-account.uid")?,
+            legacy_secret_name: optional_string(o, "kubernetes.io/serviceaccount/secret.name")?,
+        })
+    }
+}
+
 /// The private claim of bound service-account tokens (`pkg/serviceaccount/claims.go`).
-#[derive(Deserialize)]
+#[derive(Default)]
 struct KubernetesClaims {
     namespace: Option<String>,
     serviceaccount: Option<ObjectRef>,
     pod: Option<ObjectRef>,
     node: Option<ObjectRef>,
     secret: Option<ObjectRef>,
-    warnafter: Option<NumericDate>,
+    warnafter: Option<i64>,
 }
 
-/// RFC 7519 NumericDate: a JSON number of seconds, possibly fractional; truncated to whole seconds.
-struct NumericDate(i64);
+impl FromJson for KubernetesClaims {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(KubernetesClaims {
+            namespace: optional_string(o, "namespace")?,
+            serviceaccount: optional_nested(o, "serviceaccount")?,
+            pod: optional_nested(o, "pod")?,
+            node: optional_nested(o, "node")?,
+            secret: optional_nested(o, "secret")?,
+            warnafter: numeric_date(o, "warnafter")?,
+        })
+    }
+}
 
-impl<'de> Deserialize<'de> for NumericDate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let seconds = f64::deserialize(d)?;
-        if !seconds.is_finite() {
-            return Err(serde::de::Error::custom(
-                "a date must be a finite number of seconds",
-            ));
-        }
-        // `as` saturates for values beyond i64, which is what a display wants.
-        Ok(NumericDate(seconds.trunc() as i64))
+/// RFC 7519 NumericDate: a JSON number of seconds, possibly fractional; truncated to whole
+/// seconds (`as` saturates beyond i64, which is what a display wants).
+fn numeric_date(o: &Object, key: &str) -> crate::json_read::Result<Option<i64>> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => match v.as_f64().filter(|f| f.is_finite()) {
+            Some(seconds) => Ok(Some(seconds.trunc() as i64)),
+            None => Err(wrong("a number of seconds", v).within(key.to_owned())),
+        },
     }
 }
 
@@ -260,7 +292,8 @@ pub fn inspect_token(token: &str, now: i64) -> Result<TokenInfo, TokenError> {
     };
     let Some(header) = decode(header, Alphabet::UrlSafe)
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<Header>(&bytes).ok())
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|value| value.as_object().and_then(|o| Header::read(o).ok()))
     else {
         return Ok(TokenInfo::Opaque);
     };
@@ -269,15 +302,16 @@ pub fn inspect_token(token: &str, now: i64) -> Result<TokenInfo, TokenError> {
         start,
         detail: e.to_string(),
     })?;
-    let claims: Claims = serde_json::from_slice(&bytes).map_err(|e| TokenError::Claims {
-        detail: e.to_string(),
-    })?;
+    let claims = serde_json::from_slice::<Value>(&bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|value| Claims::from_value(&value).map_err(|e| e.to_string()))
+        .map_err(|detail| TokenError::Claims { detail })?;
     Ok(TokenInfo::Jwt(Box::new(jwt_info(header, claims, now))))
 }
 
 fn jwt_info(header: Header, claims: Claims, now: i64) -> JwtInfo {
-    let expires_at = claims.exp.map(|d| d.0);
-    let not_before = claims.nbf.map(|d| d.0);
+    let expires_at = claims.exp;
+    let not_before = claims.nbf;
     let legacy =
         claims.kubernetes.is_none() && (claims.legacy_namespace.is_some() || claims.legacy_sa_name.is_some());
     let mut info = JwtInfo {
@@ -285,8 +319,8 @@ fn jwt_info(header: Header, claims: Claims, now: i64) -> JwtInfo {
         key_id: header.kid,
         subject: claims.sub,
         issuer: claims.iss,
-        audiences: claims.aud.map(|a| a.0).unwrap_or_default(),
-        issued_at: claims.iat.map(|d| d.0),
+        audiences: claims.aud,
+        issued_at: claims.iat,
         not_before,
         expires_at,
         expired: expires_at.is_some_and(|exp| now >= exp),
@@ -300,7 +334,7 @@ fn jwt_info(header: Header, claims: Claims, now: i64) -> JwtInfo {
         info.pod = k.pod;
         info.node = k.node;
         info.secret = k.secret;
-        info.warn_after = k.warnafter.map(|d| d.0);
+        info.warn_after = k.warnafter;
     } else {
         info.namespace = claims.legacy_namespace;
         info.service_account = claims.legacy_sa_name.map(|name| ObjectRef {
@@ -463,7 +497,7 @@ mod tests {
         let err = inspect_token(&jwt("{}", r#"{"exp":"tomorrow"}"#), 0).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "the token is a JWT but its claims (part 2) are invalid: invalid type: string \"tomorrow\", expected f64 at line 1 column 17"
+            "the token is a JWT but its claims (part 2) are invalid: exp: expected a number of seconds, found a string"
         );
         assert!(matches!(
             inspect_token(&jwt("{}", "not json"), 0),

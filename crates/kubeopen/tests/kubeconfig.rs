@@ -596,7 +596,7 @@ fn resolved_context_serialises_for_javascript() {
         serde_json::json!({"token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"})
     );
     assert_eq!(
-        json["unsupported"][0]["what"],
+        json["unsupported"][0]["field"],
         "cluster \"prod\": proxy-url \"socks5://localhost:1080\""
     );
 }
@@ -610,5 +610,30 @@ fn big_kubeconfigs_parse() {
     assert_eq!(
         (r.context.as_str(), r.namespace.as_str()),
         ("context-150", "team-150")
+    );
+}
+
+/// The npm package hands `parseKubeconfig`'s objects back to `resolveContext`: serialised and
+/// read again, every field survives, and the file's own JSON names are read too.
+#[test]
+fn objects_round_trip() {
+    let k = all();
+    let json = serde_json::to_string(&k).unwrap();
+    assert!(json.contains(r#""impersonate":"#) && json.contains(r#""certificateAuthorityData":"#));
+    assert_eq!(Kubeconfig::from_object_json(&json).unwrap(), k);
+    let native = include_str!("fixtures/kubeconfig/kubeconfig.json");
+    assert_eq!(
+        Kubeconfig::from_object_json(native).unwrap(),
+        Kubeconfig::parse(native).unwrap()
+    );
+    // An object gets the checks a file gets.
+    let err = Kubeconfig::from_object_json(
+        r#"{"clusters":[{"name":"c","cluster":{"insecureSkipTlsVerify":"maybe"}}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("clusters[0].cluster.insecure-skip-tls-verify"),
+        "{err}"
     );
 }

@@ -234,6 +234,7 @@ fn content_type(p: &Path) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "wasm" => "application/wasm",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "ico" => "image/x-icon",
@@ -242,7 +243,9 @@ fn content_type(p: &Path) -> &'static str {
     }
 }
 
-async fn static_file(dir: &Path, path: &str) -> Response<Body> {
+/// A file under `dir` for the request path `path` (percent-encoded); `..` and `\` are refused.
+/// Also serves `--www-dir` (`crate::www`).
+pub(crate) async fn static_file(dir: &Path, path: &str) -> Response<Body> {
     let not_found = || {
         respond(
             StatusCode::NOT_FOUND,

@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 mod api;
 mod auth;
 mod backend;
+mod cors;
 mod fixture;
 pub mod gourl;
 mod html;
@@ -28,11 +29,14 @@ mod pool;
 mod proxy;
 mod server;
 mod tls;
+mod www;
 
 fn usage() -> &'static str {
     "usage: kubeopen-sandbox [--listen ADDR:PORT] [--fixture FILE] [--verbose]
                         [--token-auth-file CSV] [--basic-auth-file CSV] [--authz-file YAML]
                         [--tls [--cert-dir DIR]] [--fix-upgrade-query]
+                        [--cors-allowed-origins REGEX[,REGEX...]]
+                        [--www-dir DIR [--www-prefix PREFIX]]
 
   --listen ADDR:PORT     where the API server listens (default 127.0.0.1:8443; port 0 = any)
   --fixture FILE         the cluster (YAML; see crates/sandbox/README.md); default: empty cluster
@@ -43,8 +47,14 @@ fn usage() -> &'static str {
   --tls                  serve HTTPS with a generated CA; files go to --cert-dir
   --cert-dir DIR         where --tls writes ca.crt, ca.key, tls.crt, tls.key, kubeconfig
                          (default: $TMPDIR/kubeopen-sandbox-PORT)
+  --cors-allowed-origins LIST
+                         origins (regular expressions, comma-separated, repeatable) allowed
+                         cross-origin access, like kube-apiserver's flag; default: none
   --fix-upgrade-query    forward the query string on upgrades (kubernetes PR #139292);
                          default: dropped, as kube-apiserver does (spec §4.3)
+  --www-dir DIR          also serve the files in DIR, without authentication, under --www-prefix
+                         (like kubectl proxy --www; a real API server has no such thing)
+  --www-prefix PREFIX    where --www-dir is served (default /static/, as kubectl proxy)
   --verbose              log every proxied request (method, target, backend, status, time)"
 }
 
@@ -58,6 +68,9 @@ struct Config {
     cert_dir: Option<PathBuf>,
     verbose: bool,
     fix_upgrade_query: bool,
+    cors_allowed_origins: Vec<String>,
+    www_dir: Option<PathBuf>,
+    www_prefix: String,
 }
 
 fn parse_args() -> Result<Config, String> {
@@ -71,6 +84,9 @@ fn parse_args() -> Result<Config, String> {
         cert_dir: None,
         verbose: false,
         fix_upgrade_query: false,
+        cors_allowed_origins: Vec::new(),
+        www_dir: None,
+        www_prefix: "/static/".to_owned(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -85,9 +101,12 @@ fn parse_args() -> Result<Config, String> {
             "--basic-auth-file" => c.basic_file = Some(value("--basic-auth-file")?.into()),
             "--authz-file" => c.authz_file = Some(value("--authz-file")?.into()),
             "--cert-dir" => c.cert_dir = Some(value("--cert-dir")?.into()),
+            "--www-dir" => c.www_dir = Some(value("--www-dir")?.into()),
+            "--www-prefix" => c.www_prefix = value("--www-prefix")?,
             "--tls" => c.tls = true,
             "--verbose" | "-v" => c.verbose = true,
             "--fix-upgrade-query" => c.fix_upgrade_query = true,
+            "--cors-allowed-origins" => c.cors_allowed_origins.push(value("--cors-allowed-origins")?),
             "-h" | "--help" => return Err(usage().to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{}", usage())),
         }
@@ -190,6 +209,10 @@ async fn run(cfg: Config) -> Result<(), String> {
         Some(f) => fixture::load(f).map_err(|e| e.0)?,
         None => fixture::Cluster::empty(),
     };
+    let www = match &cfg.www_dir {
+        Some(dir) => Some(www::Www::new(dir.clone(), &cfg.www_prefix)?),
+        None => None,
+    };
     let auth = auth::Auth::load(
         cfg.token_file.as_deref(),
         cfg.basic_file.as_deref(),
@@ -244,6 +267,8 @@ async fn run(cfg: Config) -> Result<(), String> {
         auth,
         verbose: cfg.verbose,
         fix_upgrade_query: cfg.fix_upgrade_query,
+        cors: cors::Cors::new(&cfg.cors_allowed_origins)?,
+        www,
         started: SystemTime::now(),
         tls_client: tls::insecure_client()?,
         pool: pool::Pool::new(),

@@ -47,6 +47,10 @@ pub struct State {
     pub verbose: bool,
     /// Forward the query string on upgrades (the fix proposed in kubernetes PR #139292).
     pub fix_upgrade_query: bool,
+    /// `--cors-allowed-origins` (kube-apiserver's CORS filter; empty: not installed).
+    pub cors: crate::cors::Cors,
+    /// `--www-dir`: static files served before authentication, like `kubectl proxy --www`.
+    pub www: Option<crate::www::Www>,
     /// When the sandbox started (creationTimestamp of every object).
     pub started: SystemTime,
     /// TLS client for `https` backends (no verification, like the API server's proxy transport).
@@ -107,7 +111,18 @@ where
             local,
             peer_ip: peer_ip.clone(),
         };
-        async move { Ok::<_, Infallible>(handle(req, state, conn).await) }
+        async move {
+            // The CORS filter wraps everything, authentication included (`DefaultBuildHandlerChain`).
+            let Some(origin) = state.cors.allowed(req.headers()) else {
+                return Ok::<_, Infallible>(handle(req, state, conn).await);
+            };
+            if let Some(preflight) = crate::cors::preflight(req.method(), &origin) {
+                return Ok(preflight);
+            }
+            let mut response = handle(req, state, conn).await;
+            crate::cors::add_headers(response.headers_mut(), &origin);
+            Ok(response)
+        }
     });
     // Client hang-ups are normal; nothing to report.
     let _ = http1::Builder::new()
@@ -166,6 +181,11 @@ pub struct Conn {
 
 async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Response<Body> {
     let local = conn.local;
+    if let Some(www) = &state.www
+        && let Some(r) = www.serve(req.method(), req.uri().path()).await
+    {
+        return r;
+    }
     // Go's server refuses a request target whose escapes do not decode.
     let Ok(decoded) = gourl::unescape(req.uri().path()) else {
         return plain(StatusCode::BAD_REQUEST, "400 Bad Request");

@@ -1,9 +1,179 @@
 // @ts-check
 // The content scripts' side in the background: registers the isolated-world link fixer and the
-// page-world script, and answers their requests with the core. (Filled in by the content work.)
+// page-world script for the known clusters' servers, and answers the link fixer with the core.
+// Content scripts only ever get URLs and a yes/no "this tab is bound" back: never a credential.
+import { rewriteHtml, rewriteUrl } from "kubeopen/manual";
+import { MessageType, ext } from "../messages.js";
+import { bindingForTab } from "./bindings.js";
+import { getCluster, listClusters } from "./clusters.js";
+import { onClustersChanged } from "./store.js";
+import { startFirefoxFilter } from "./firefox-filter.js";
+
+/** The registration ids (fixed: re-registering replaces them). */
+const PAGE_SCRIPT = "kubeopen-page";
+const ISOLATED_SCRIPT = "kubeopen-isolated";
+/** At most this many values per request, each at most this long: a page cannot make us work unboundedly. */
+const MAX_VALUES = 1000;
+const MAX_VALUE_LENGTH = 16 * 1024;
+
+/**
+ * @typedef {import("../messages.js").ContentConfigResponse} ContentConfigResponse
+ * @typedef {import("../messages.js").RewriteUrlsResponse} RewriteUrlsResponse
+ * @typedef {import("../messages.js").Binding} Binding
+ */
+
+/**
+ * The match pattern covering a server's proxy paths: `SCHEME://HOST/BASE/api/v1/*`. Without a
+ * port, because patterns with ports are not portable (Firefox refuses them); the scripts check
+ * with the background whether their tab is bound anyway.
+ * @param {string} server
+ */
+export function matchPatternFor(server) {
+  try {
+    const url = new URL(server);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+    return `${url.protocol}//${url.hostname}${url.pathname.replace(/\/+$/, "")}/api/v1/*`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The binding of the sender's tab, if the sender's frame is on the bound server.
+ * @param {chrome.runtime.MessageSender} sender
+ */
+async function senderBinding(sender) {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || tabId < 0 || typeof sender.url !== "string") return undefined;
+  const binding = await bindingForTab(tabId);
+  if (!binding) return undefined;
+  const origin = (/** @type {string} */ u) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return "";
+    }
+  };
+  return origin(sender.url) === origin(binding.server) ? binding : undefined;
+}
+
+/** @param {Binding} binding */
+async function clusterDomainOf(binding) {
+  return (await getCluster(binding.clusterId))?.clusterDomain || "cluster.local";
+}
+
+/**
+ * A `srcset` through the core's HTML rewriter (the package has no srcset function of its own):
+ * the value goes in as an attribute and comes back out, escaped and unescaped symmetrically.
+ * @param {string} srcset @param {import("kubeopen/manual").RewriteContext} ctx
+ */
+function rewriteSrcset(srcset, ctx) {
+  const escaped = srcset.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const html = rewriteHtml(`<img srcset="${escaped}">`, ctx);
+  const m = /^<img srcset="([^"]*)">$/.exec(html);
+  if (!m) return srcset;
+  return m[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/**
+ * @param {unknown} list
+ * @returns {string[] | undefined}
+ */
+function strings(list) {
+  if (!Array.isArray(list) || list.length > MAX_VALUES) return undefined;
+  return list.every((v) => typeof v === "string" && v.length <= MAX_VALUE_LENGTH) ? list : undefined;
+}
 
 /** @type {Record<string, (msg: any, sender: chrome.runtime.MessageSender) => unknown>} */
-export const contentHandlers = {};
+export const contentHandlers = {
+  /** Is the sender's tab bound, and what is its cluster's DNS domain? @returns {Promise<ContentConfigResponse>} */
+  [MessageType.ContentConfig]: async (_msg, sender) => {
+    const binding = await senderBinding(sender);
+    if (!binding) return { ok: true, bound: false };
+    return { ok: true, bound: true, clusterDomain: await clusterDomainOf(binding) };
+  },
+  /** The link fixer's batch, rewritten by the core for the sender's tab. @returns {Promise<RewriteUrlsResponse>} */
+  [MessageType.RewriteUrls]: async (msg, sender) => {
+    const urls = strings(msg.urls);
+    const srcsets = strings(msg.srcsets ?? []);
+    if (!urls || !srcsets) return { ok: false, error: { code: "InvalidArgument", message: "urls and srcsets: arrays of strings" } };
+    const binding = await senderBinding(sender);
+    if (!binding) return { ok: false, error: { code: "NotBound", message: "this tab is not bound" } };
+    // The page URL the script saw (after pushState), if it is on the sender's origin.
+    const page =
+      typeof msg.page === "string" && sender.url && new URL(msg.page).origin === new URL(sender.url).origin
+        ? msg.page
+        : sender.url;
+    const ctx = { server: binding.server, target: binding.target, page, clusterDomain: await clusterDomainOf(binding) };
+    const safely = (/** @type {(v: string) => string} */ f) => (/** @type {string} */ v) => {
+      try {
+        return f(v);
+      } catch {
+        return v;
+      }
+    };
+    return {
+      ok: true,
+      urls: urls.map(safely((u) => rewriteUrl(u, ctx))),
+      srcsets: srcsets.map(safely((s) => rewriteSrcset(s, ctx))),
+    };
+  },
+};
 
-/** @param {Promise<void>} _ready resolves when the wasm core is loaded */
-export function startContent(_ready) {}
+/**
+ * Registers both content scripts for every known cluster's server, or removes them when there
+ * is none. Dynamic registration, because the servers are the person's.
+ */
+async function syncRegistration() {
+  const scripting = ext.scripting;
+  if (!scripting?.registerContentScripts) return;
+  const matches = [...new Set((await listClusters()).map((c) => matchPatternFor(c.server)).filter((m) => m !== undefined))]
+    .map(String)
+    .sort();
+  const existing = await scripting.getRegisteredContentScripts({ ids: [PAGE_SCRIPT, ISOLATED_SCRIPT] });
+  const same =
+    existing.length === 2 &&
+    existing.every((s) => JSON.stringify([...(s.matches ?? [])].sort()) === JSON.stringify(matches));
+  if (same) return;
+  if (existing.length > 0) await scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
+  if (matches.length === 0) return;
+  /** @type {chrome.scripting.RegisteredContentScript[]} */
+  const scripts = [
+    {
+      id: PAGE_SCRIPT,
+      js: ["content/page-rewrite.js", "content/page.js"],
+      matches,
+      runAt: "document_start",
+      world: "MAIN",
+      allFrames: true,
+      persistAcrossSessions: false,
+    },
+    {
+      id: ISOLATED_SCRIPT,
+      js: ["content/isolated.js"],
+      matches,
+      runAt: "document_start",
+      allFrames: true,
+      persistAcrossSessions: false,
+    },
+  ];
+  await scripting.registerContentScripts(scripts);
+}
+
+/** @type {Promise<void>} */
+let registering = Promise.resolve();
+
+/** Runs registrations one after the other (cluster changes can come in bursts). */
+function queueRegistration() {
+  registering = registering.then(syncRegistration).catch((e) => {
+    console.warn("kubeopen: content scripts not registered:", e?.message ?? e);
+  });
+  return registering;
+}
+
+/** @param {Promise<void>} ready resolves when the wasm core is loaded */
+export function startContent(ready) {
+  onClustersChanged(() => void queueRegistration());
+  queueRegistration();
+  startFirefoxFilter(ready, bindingForTab, clusterDomainOf);
+}

@@ -1,8 +1,14 @@
 //! The few Kubernetes API types kubeopen reads, with only the fields it uses. Field names are the
-//! API's JSON names; unknown fields are ignored and absent ones take their zero value, so any
-//! API version's objects decode.
+//! API's JSON names; unknown fields are ignored and absent (or `null`) ones take their zero
+//! value, so any API version's objects decode. They are read by hand (`json_read.rs`, for wasm size),
+//! and `Deserialize` goes through the same readers.
 
 use serde::{Deserialize, Serialize};
+
+use crate::json_read::{
+    FromJson, Object, deserialize_via_read, integer, list, nested, optional_integer, optional_nested,
+    optional_string, string, string_list, string_map,
+};
 use std::collections::BTreeMap;
 
 /// `GET /version` (`version.Info`).
@@ -13,8 +19,8 @@ use std::collections::BTreeMap;
 /// assert_eq!(v.git_version, "v1.34.1");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VersionInfo {
     /// `major`.
     pub major: String,
@@ -57,8 +63,8 @@ pub struct VersionInfo {
 /// assert_eq!(v.server_address_by_client_cidrs[0].server_address, "10.0.0.1:6443");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApiVersions {
     /// `versions`, e.g. `["v1"]`.
     pub versions: Vec<String>,
@@ -74,8 +80,8 @@ pub struct ApiVersions {
 /// assert!(v.client_cidr == "0.0.0.0/0");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerAddressByClientCidr {
     /// `clientCIDR`.
     #[serde(rename = "clientCIDR")]
@@ -91,8 +97,8 @@ pub struct ServerAddressByClientCidr {
 /// assert!(v.labels["app"] == "web");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
     /// `name`.
     pub name: String,
@@ -120,8 +126,8 @@ pub struct ObjectMeta {
 /// assert!(v.continue_token.as_deref() == Some("tok"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListMeta {
     /// `resourceVersion`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,8 +186,7 @@ impl<'de> Deserialize<'de> for IntOrString {
 /// assert!(v.items[0].metadata.name == "web");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ServiceList {
     /// `metadata`.
     pub metadata: ListMeta,
@@ -196,8 +201,7 @@ pub struct ServiceList {
 /// assert!(v.spec.ports[0].port == 80);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Service {
     /// `metadata`.
     pub metadata: ObjectMeta,
@@ -214,8 +218,8 @@ pub struct Service {
 /// assert!(v.cluster_ip.as_deref() == Some("None"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServiceSpec {
     /// `type`: `ClusterIP` (when absent), `NodePort`, `LoadBalancer` or `ExternalName`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -240,8 +244,8 @@ pub struct ServiceSpec {
 /// assert!(v.target_port == Some(kubeopen::discovery::IntOrString::Int(8080)));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServicePort {
     /// `name` (required when there is more than one port; `""` otherwise allowed).
     pub name: String,
@@ -268,8 +272,8 @@ pub struct ServicePort {
 /// assert!(v.load_balancer.ingress[0].ip == "203.0.113.7");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServiceStatus {
     /// `loadBalancer`.
     pub load_balancer: LoadBalancerStatus,
@@ -282,8 +286,7 @@ pub struct ServiceStatus {
 /// assert!(v.ingress[0].hostname == "lb.example");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct LoadBalancerStatus {
     /// `ingress`.
     pub ingress: Vec<LoadBalancerIngress>,
@@ -296,8 +299,7 @@ pub struct LoadBalancerStatus {
 /// assert!(v.hostname.is_empty());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct LoadBalancerIngress {
     /// `ip`.
     pub ip: String,
@@ -312,8 +314,7 @@ pub struct LoadBalancerIngress {
 /// assert!(v.items[0].status.phase.as_deref() == Some("Active"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct NamespaceList {
     /// `metadata`.
     pub metadata: ListMeta,
@@ -328,8 +329,7 @@ pub struct NamespaceList {
 /// assert!(v.metadata.name == "kube-system");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Namespace {
     /// `metadata`.
     pub metadata: ObjectMeta,
@@ -344,8 +344,7 @@ pub struct Namespace {
 /// assert!(v.phase.as_deref() == Some("Terminating"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PhaseStatus {
     /// `phase`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -359,8 +358,7 @@ pub struct PhaseStatus {
 /// assert!(v.items.len() == 1);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PodList {
     /// `metadata`.
     pub metadata: ListMeta,
@@ -375,8 +373,7 @@ pub struct PodList {
 /// assert!(v.status.pod_ip.as_deref() == Some("10.244.0.5"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Pod {
     /// `metadata`.
     pub metadata: ObjectMeta,
@@ -393,8 +390,8 @@ pub struct Pod {
 /// assert!(v.containers[0].name == "web");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PodSpec {
     /// `nodeName`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -410,8 +407,7 @@ pub struct PodSpec {
 /// assert!(v.ports[0].container_port == 8080);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Container {
     /// `name`.
     pub name: String,
@@ -426,8 +422,8 @@ pub struct Container {
 /// assert!(v.name.as_deref() == Some("http"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ContainerPort {
     /// `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -446,8 +442,8 @@ pub struct ContainerPort {
 /// assert!(v.phase.as_deref() == Some("Running"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PodStatus {
     /// `phase`: `Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -464,8 +460,7 @@ pub struct PodStatus {
 /// assert!(v.items[0].metadata.name == "n1");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct NodeList {
     /// `metadata`.
     pub metadata: ListMeta,
@@ -480,8 +475,7 @@ pub struct NodeList {
 /// assert!(v.status.node_info.kubelet_version == "v1.34.1");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Node {
     /// `metadata`.
     pub metadata: ObjectMeta,
@@ -496,8 +490,8 @@ pub struct Node {
 /// assert!(v.addresses[0].address == "172.18.0.2");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NodeStatus {
     /// `addresses`.
     pub addresses: Vec<NodeAddress>,
@@ -514,8 +508,7 @@ pub struct NodeStatus {
 /// assert!(v.address_type == "Hostname");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct NodeAddress {
     /// `type`: `InternalIP`, `ExternalIP`, `Hostname`, ….
     #[serde(rename = "type")]
@@ -531,8 +524,8 @@ pub struct NodeAddress {
 /// assert!(v.kubelet_endpoint.port == 10250);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DaemonEndpoints {
     /// `kubeletEndpoint`.
     pub kubelet_endpoint: DaemonEndpoint,
@@ -545,8 +538,7 @@ pub struct DaemonEndpoints {
 /// assert!(v.port == 10250);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DaemonEndpoint {
     /// `Port` (10250 for the kubelet, usually).
     #[serde(rename = "Port")]
@@ -560,8 +552,8 @@ pub struct DaemonEndpoint {
 /// assert!(v.architecture == "arm64");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NodeInfo {
     /// `kubeletVersion`.
     pub kubelet_version: String,
@@ -578,8 +570,8 @@ pub struct NodeInfo {
 /// assert!(v.code == 404 && v.reason == "NotFound");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Status {
     /// `kind` (`Status`).
     pub kind: String,
@@ -603,8 +595,8 @@ pub struct Status {
 /// assert!(v.causes[0].field == "spec");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StatusDetails {
     /// `name`.
     pub name: String,
@@ -625,8 +617,7 @@ pub struct StatusDetails {
 /// assert!(v.field == "spec.ports");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct StatusCause {
     /// `reason`.
     pub reason: String,
@@ -635,3 +626,368 @@ pub struct StatusCause {
     /// `field`.
     pub field: String,
 }
+
+// The readers: one line per field, in declaration order.
+
+impl FromJson for VersionInfo {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(VersionInfo {
+            major: string(o, "major")?,
+            minor: string(o, "minor")?,
+            emulation_major: optional_string(o, "emulationMajor")?,
+            emulation_minor: optional_string(o, "emulationMinor")?,
+            min_compatibility_major: optional_string(o, "minCompatibilityMajor")?,
+            min_compatibility_minor: optional_string(o, "minCompatibilityMinor")?,
+            git_version: string(o, "gitVersion")?,
+            git_commit: string(o, "gitCommit")?,
+            git_tree_state: string(o, "gitTreeState")?,
+            build_date: string(o, "buildDate")?,
+            go_version: string(o, "goVersion")?,
+            compiler: string(o, "compiler")?,
+            platform: string(o, "platform")?,
+        })
+    }
+}
+
+impl FromJson for ApiVersions {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ApiVersions {
+            versions: string_list(o, "versions")?,
+            server_address_by_client_cidrs: list(
+                o,
+                "serverAddressByClientCIDRs",
+                ServerAddressByClientCidr::from_value,
+            )?,
+        })
+    }
+}
+
+impl FromJson for ServerAddressByClientCidr {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ServerAddressByClientCidr {
+            client_cidr: string(o, "clientCIDR")?,
+            server_address: string(o, "serverAddress")?,
+        })
+    }
+}
+
+impl FromJson for ObjectMeta {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ObjectMeta {
+            name: string(o, "name")?,
+            namespace: optional_string(o, "namespace")?,
+            uid: optional_string(o, "uid")?,
+            labels: string_map(o, "labels")?,
+            annotations: string_map(o, "annotations")?,
+            creation_timestamp: optional_string(o, "creationTimestamp")?,
+        })
+    }
+}
+
+impl FromJson for ListMeta {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ListMeta {
+            resource_version: optional_string(o, "resourceVersion")?,
+            continue_token: optional_string(o, "continue")?,
+        })
+    }
+}
+
+impl IntOrString {
+    fn from_value(value: &serde_json::Value) -> crate::json_read::Result<Self> {
+        match value {
+            serde_json::Value::String(s) => Ok(IntOrString::String(s.clone())),
+            other => other
+                .as_i64()
+                .map(IntOrString::Int)
+                .ok_or_else(|| crate::json_read::wrong("a port number or name", other)),
+        }
+    }
+}
+
+impl FromJson for ServiceList {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ServiceList {
+            metadata: nested(o, "metadata")?,
+            items: list(o, "items", Service::from_value)?,
+        })
+    }
+}
+
+impl FromJson for Service {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Service {
+            metadata: nested(o, "metadata")?,
+            spec: nested(o, "spec")?,
+            status: nested(o, "status")?,
+        })
+    }
+}
+
+impl FromJson for ServiceSpec {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ServiceSpec {
+            service_type: optional_string(o, "type")?,
+            cluster_ip: optional_string(o, "clusterIP")?,
+            external_name: optional_string(o, "externalName")?,
+            selector: string_map(o, "selector")?,
+            ports: list(o, "ports", ServicePort::from_value)?,
+        })
+    }
+}
+
+impl FromJson for ServicePort {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        let target_port = match o.get("targetPort") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => Some(IntOrString::from_value(v).map_err(|e| e.within("targetPort".to_owned()))?),
+        };
+        Ok(ServicePort {
+            name: string(o, "name")?,
+            protocol: optional_string(o, "protocol")?,
+            app_protocol: optional_string(o, "appProtocol")?,
+            port: integer(o, "port")?,
+            target_port,
+            node_port: optional_integer(o, "nodePort")?,
+        })
+    }
+}
+
+impl FromJson for ServiceStatus {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ServiceStatus {
+            load_balancer: nested(o, "loadBalancer")?,
+        })
+    }
+}
+
+impl FromJson for LoadBalancerStatus {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(LoadBalancerStatus {
+            ingress: list(o, "ingress", LoadBalancerIngress::from_value)?,
+        })
+    }
+}
+
+impl FromJson for LoadBalancerIngress {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(LoadBalancerIngress {
+            ip: string(o, "ip")?,
+            hostname: string(o, "hostname")?,
+        })
+    }
+}
+
+impl FromJson for NamespaceList {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(NamespaceList {
+            metadata: nested(o, "metadata")?,
+            items: list(o, "items", Namespace::from_value)?,
+        })
+    }
+}
+
+impl FromJson for Namespace {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Namespace {
+            metadata: nested(o, "metadata")?,
+            status: nested(o, "status")?,
+        })
+    }
+}
+
+impl FromJson for PhaseStatus {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(PhaseStatus {
+            phase: optional_string(o, "phase")?,
+        })
+    }
+}
+
+impl FromJson for PodList {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(PodList {
+            metadata: nested(o, "metadata")?,
+            items: list(o, "items", Pod::from_value)?,
+        })
+    }
+}
+
+impl FromJson for Pod {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Pod {
+            metadata: nested(o, "metadata")?,
+            spec: nested(o, "spec")?,
+            status: nested(o, "status")?,
+        })
+    }
+}
+
+impl FromJson for PodSpec {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(PodSpec {
+            node_name: optional_string(o, "nodeName")?,
+            containers: list(o, "containers", Container::from_value)?,
+        })
+    }
+}
+
+impl FromJson for Container {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Container {
+            name: string(o, "name")?,
+            ports: list(o, "ports", ContainerPort::from_value)?,
+        })
+    }
+}
+
+impl FromJson for ContainerPort {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(ContainerPort {
+            name: optional_string(o, "name")?,
+            container_port: integer(o, "containerPort")?,
+            protocol: optional_string(o, "protocol")?,
+        })
+    }
+}
+
+impl FromJson for PodStatus {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(PodStatus {
+            phase: optional_string(o, "phase")?,
+            pod_ip: optional_string(o, "podIP")?,
+        })
+    }
+}
+
+impl FromJson for NodeList {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(NodeList {
+            metadata: nested(o, "metadata")?,
+            items: list(o, "items", Node::from_value)?,
+        })
+    }
+}
+
+impl FromJson for Node {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Node {
+            metadata: nested(o, "metadata")?,
+            status: nested(o, "status")?,
+        })
+    }
+}
+
+impl FromJson for NodeStatus {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(NodeStatus {
+            addresses: list(o, "addresses", NodeAddress::from_value)?,
+            daemon_endpoints: nested(o, "daemonEndpoints")?,
+            node_info: nested(o, "nodeInfo")?,
+        })
+    }
+}
+
+impl FromJson for NodeAddress {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(NodeAddress {
+            address_type: string(o, "type")?,
+            address: string(o, "address")?,
+        })
+    }
+}
+
+impl FromJson for DaemonEndpoints {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(DaemonEndpoints {
+            kubelet_endpoint: nested(o, "kubeletEndpoint")?,
+        })
+    }
+}
+
+impl FromJson for DaemonEndpoint {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(DaemonEndpoint {
+            port: integer(o, "Port")?,
+        })
+    }
+}
+
+impl FromJson for NodeInfo {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(NodeInfo {
+            kubelet_version: string(o, "kubeletVersion")?,
+            os_image: string(o, "osImage")?,
+            architecture: string(o, "architecture")?,
+        })
+    }
+}
+
+impl FromJson for Status {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(Status {
+            kind: string(o, "kind")?,
+            status: string(o, "status")?,
+            message: string(o, "message")?,
+            reason: string(o, "reason")?,
+            details: optional_nested(o, "details")?,
+            code: integer(o, "code")?,
+        })
+    }
+}
+
+impl FromJson for StatusDetails {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(StatusDetails {
+            name: string(o, "name")?,
+            group: string(o, "group")?,
+            kind: string(o, "kind")?,
+            causes: list(o, "causes", StatusCause::from_value)?,
+            retry_after_seconds: integer(o, "retryAfterSeconds")?,
+        })
+    }
+}
+
+impl FromJson for StatusCause {
+    fn read(o: &Object) -> crate::json_read::Result<Self> {
+        Ok(StatusCause {
+            reason: string(o, "reason")?,
+            message: string(o, "message")?,
+            field: string(o, "field")?,
+        })
+    }
+}
+
+deserialize_via_read!(
+    VersionInfo,
+    ApiVersions,
+    ServerAddressByClientCidr,
+    ObjectMeta,
+    ListMeta,
+    ServiceList,
+    Service,
+    ServiceSpec,
+    ServicePort,
+    ServiceStatus,
+    LoadBalancerStatus,
+    LoadBalancerIngress,
+    NamespaceList,
+    Namespace,
+    PhaseStatus,
+    PodList,
+    Pod,
+    PodSpec,
+    Container,
+    ContainerPort,
+    PodStatus,
+    NodeList,
+    Node,
+    NodeStatus,
+    NodeAddress,
+    DaemonEndpoints,
+    DaemonEndpoint,
+    NodeInfo,
+    Status,
+    StatusDetails,
+    StatusCause,
+);

@@ -38,7 +38,8 @@ use crate::validation::Rule;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Unsupported {
-    /// The kubeconfig entry and field, e.g. `user "alice": exec`.
+    /// The kubeconfig entry and field, e.g. `user "alice": exec`. Serialised as `field`.
+    #[serde(rename = "field")]
     pub what: String,
     /// Why it cannot be used here.
     pub reason: String,
@@ -79,8 +80,8 @@ pub struct ResolvedContext {
     pub server: String,
     /// The context's namespace, else `default`.
     pub namespace: String,
-    /// What to send as `Authorization`, when anything usable is configured.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// What to send as `Authorization`, when anything usable is configured (serialised as
+    /// `null` otherwise, so the field is always there to check).
     pub credentials: Option<Credentials>,
     /// The CA bundle (PEM text) from `certificate-authority-data`.
     #[serde(skip_serializing_if = "Option::is_none")]

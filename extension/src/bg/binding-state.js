@@ -1,0 +1,300 @@
+// @ts-check
+// The one owner of bindings ("tab T shows target X on server S") and of the session rules derived
+// from them. Bindings live in storage.session without any credential; the rules (which hold the
+// token) are built from them and the cluster's current credentials by the core's `browserRules`,
+// and rebuilt from that state whenever it may differ: at start-up, after a cluster changes, after
+// a bind or unbind. Nothing patches rules anywhere else (uBlock Origin Lite's rule: rules are
+// derived state).
+import { browserRules, parseProxyUrl, proxyUrl } from "kubeopen/manual";
+import { ext } from "../messages.js";
+import { getCluster } from "./clusters.js";
+
+/**
+ * @typedef {import("../messages.js").Binding} Binding
+ * @typedef {import("../messages.js").ClusterRecord} ClusterRecord
+ * @typedef {import("kubeopen/manual").Target} Target
+ * @typedef {import("kubeopen/manual").ParsedTarget} ParsedTarget
+ */
+
+const BINDINGS = "kubeopen.bindings";
+
+/**
+ * Session rule ids: each binding owns one slot of SLOT ids starting at BINDING_RULE_BASE + k·SLOT.
+ * `browserRules` uses 3 (RULES_PER_BINDING in crates/kubeopen/src/rules.rs); the spare id lets
+ * the core add a rule without moving anyone's slot. Ids below the base are left to other parts.
+ */
+export const BINDING_RULE_BASE = 1000;
+const SLOT = 4;
+/** Chrome's and Firefox's MAX_NUMBER_OF_SESSION_RULES. */
+const MAX_SESSION_RULES = 5000;
+
+/** An error with a stable code, answered to pages as `{ ok: false, error }`. */
+export class BindingError extends Error {
+  /** @param {string} code @param {string} message */
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** @returns {Promise<Record<string, Binding>>} tab id → binding */
+async function readBindings() {
+  const got = await ext.storage.session.get(BINDINGS);
+  const map = got[BINDINGS];
+  return map && typeof map === "object" ? /** @type {Record<string, Binding>} */ (map) : {};
+}
+
+/** @param {Record<string, Binding>} map */
+async function writeBindings(map) {
+  await ext.storage.session.set({ [BINDINGS]: map });
+}
+
+// Every change to bindings and rules runs in this queue, one at a time: a bind racing an unbind
+// of the same tab (a navigation committing while open.html asks to bind) must not interleave.
+/** @type {Promise<unknown>} */
+let queue = Promise.resolve();
+
+/**
+ * @template T
+ * @param {() => Promise<T>} job
+ * @returns {Promise<T>}
+ */
+function serially(job) {
+  const run = queue.then(job);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Listeners told about every tab whose binding changed (the badge). */
+/** @type {((tabId: number, binding: Binding | undefined) => void)[]} */
+const listeners = [];
+
+/** @param {(tabId: number, binding: Binding | undefined) => void} listener */
+export function onBindingChanged(listener) {
+  listeners.push(listener);
+}
+
+/** @param {number} tabId @param {Binding | undefined} binding */
+function announce(tabId, binding) {
+  for (const listener of listeners) listener(tabId, binding);
+}
+
+/** @param {number} tabId @returns {Promise<Binding | undefined>} */
+export async function bindingForTab(tabId) {
+  return (await readBindings())[String(tabId)];
+}
+
+/** @returns {Promise<Binding[]>} */
+export async function allBindings() {
+  return Object.values(await readBindings());
+}
+
+/**
+ * The lowest free slot. Slots are reused as tabs close, so ids stay small and never collide.
+ * @param {Record<string, Binding>} map
+ */
+function allocateFirstRuleId(map) {
+  const used = new Set(Object.values(map).map((b) => b.firstRuleId));
+  for (let id = BINDING_RULE_BASE; id + SLOT <= BINDING_RULE_BASE + MAX_SESSION_RULES; id += SLOT) {
+    if (!used.has(id)) return id;
+  }
+  throw new BindingError("TooManyBindings", "too many bound tabs: close some kubeopen tabs first");
+}
+
+/** @param {number} firstRuleId */
+function slotIds(firstRuleId) {
+  return Array.from({ length: SLOT }, (_, i) => firstRuleId + i);
+}
+
+/**
+ * The token `browserRules` attaches. Basic credentials are refused here rather than sent
+ * unauthenticated: the package's `browserRules` only takes a bearer token so far.
+ * @param {ClusterRecord} cluster
+ */
+function tokenOf(cluster) {
+  const c = cluster.credentials;
+  if (c === null) return undefined; // e.g. `kubectl proxy`: it authenticates itself
+  if ("token" in c) return c.token;
+  throw new BindingError(
+    "Unsupported",
+    `cluster "${cluster.name}" uses a user name and password; tabs can only be bound with a token so far`,
+  );
+}
+
+/**
+ * The rules of one binding with the cluster's current credentials (the core's rule type is the
+ * declarativeNetRequest one with plain strings where the browser's typings list literals).
+ * @param {Binding} b @param {ClusterRecord} cluster
+ * @returns {chrome.declarativeNetRequest.Rule[]}
+ */
+function rulesFor(b, cluster) {
+  const rules = browserRules({
+    server: b.server,
+    target: b.target,
+    tabId: b.tabId,
+    token: tokenOf(cluster),
+    firstRuleId: b.firstRuleId,
+  });
+  if (rules.length > SLOT) throw new BindingError("Internal", `browserRules returned ${rules.length} rules; slots hold ${SLOT}`);
+  return /** @type {chrome.declarativeNetRequest.Rule[]} */ (/** @type {unknown} */ (rules));
+}
+
+/**
+ * The binding's proxy prefix: the target's proxy URL on the server without the final "/".
+ * @param {string} server @param {Target} target
+ */
+function prefixOf(server, target) {
+  return proxyUrl(server, target, "").replace(/\/$/, "");
+}
+
+/**
+ * The target as the core writes it back (every field present, port as a string), so that two
+ * spellings of one target compare equal and a stored binding compares with a parsed URL.
+ * @param {string} server @param {Target} target
+ * @returns {ParsedTarget}
+ */
+function canonicalTarget(server, target) {
+  const parsed = parseProxyUrl(proxyUrl(server, target, ""));
+  if (!parsed) throw new BindingError("Internal", "the core did not parse its own proxy URL");
+  return parsed.target;
+}
+
+/**
+ * Field by field: storage may hand objects back with their keys in another order.
+ * @param {ParsedTarget} a @param {ParsedTarget} b
+ */
+function equalTargets(a, b) {
+  const ns = (/** @type {ParsedTarget} */ t) => (t.kind === "node" ? "" : t.namespace);
+  return a.kind === b.kind && ns(a) === ns(b) && a.name === b.name && a.scheme === b.scheme && a.port === b.port;
+}
+
+/**
+ * Is `target` on `server` (as parsed from a URL) the binding's target?
+ * @param {Binding} b @param {string} server @param {Target} target
+ */
+export function sameTarget(b, server, target) {
+  return b.server === server && equalTargets(canonicalTarget(server, target), b.target);
+}
+
+/**
+ * Binds tab `tabId` to `target` on `cluster` and installs its rules; resolves when they are in
+ * place (the next request of the tab gets them). Binding a tab again to the same server and
+ * target keeps its binding (and the cluster it was bound with).
+ * @param {number} tabId @param {ClusterRecord} cluster @param {Target} target
+ * @returns {Promise<Binding>}
+ */
+export function bindTab(tabId, cluster, target) {
+  return serially(async () => {
+    await ext.tabs.get(tabId); // throws for a tab that does not exist: no orphan rules
+    const map = await readBindings();
+    const key = String(tabId);
+    const canonical = canonicalTarget(cluster.server, target);
+    const existing = map[key];
+    if (existing && existing.server === cluster.server && equalTargets(existing.target, canonical)) {
+      return existing;
+    }
+    /** @type {Binding} */
+    const binding = {
+      tabId,
+      clusterId: cluster.id,
+      server: cluster.server,
+      target: canonical,
+      prefix: prefixOf(cluster.server, canonical),
+      firstRuleId: existing?.firstRuleId ?? allocateFirstRuleId(map),
+    };
+    const addRules = rulesFor(binding, cluster);
+    await ext.declarativeNetRequest.updateSessionRules({ removeRuleIds: slotIds(binding.firstRuleId), addRules });
+    map[key] = binding;
+    await writeBindings(map);
+    announce(tabId, binding);
+    return binding;
+  });
+}
+
+/**
+ * Unbinds a tab: its rules go, then its binding. Resolves with the binding it had, if any.
+ * @param {number} tabId
+ * @returns {Promise<Binding | undefined>}
+ */
+export function unbindTab(tabId) {
+  return serially(async () => {
+    const map = await readBindings();
+    const key = String(tabId);
+    const binding = map[key];
+    if (!binding) return undefined;
+    await ext.declarativeNetRequest.updateSessionRules({ removeRuleIds: slotIds(binding.firstRuleId) });
+    delete map[key];
+    await writeBindings(map);
+    announce(tabId, undefined);
+    return binding;
+  });
+}
+
+/** @param {unknown} a @param {unknown} b */
+function sameRules(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Makes the installed session rules exactly those derived from the stored bindings and the
+ * clusters' current credentials: drops bindings whose tab or cluster is gone, rebuilds missing or
+ * stale rules (after a restart, a token change), removes rules no binding owns. One atomic
+ * `updateSessionRules`, and none at all when everything already matches (the usual wake-up).
+ * @returns {Promise<{ bindings: number, added: number, removed: number }>}
+ */
+export function reconcile() {
+  return serially(async () => {
+    const map = await readBindings();
+    const [installed, tabs] = await Promise.all([ext.declarativeNetRequest.getSessionRules(), ext.tabs.query({})]);
+    const openTabs = new Set(tabs.map((t) => t.id));
+    /** @type {chrome.declarativeNetRequest.Rule[]} */
+    const wanted = [];
+    let changed = false;
+    for (const [key, b] of Object.entries(map)) {
+      const cluster = openTabs.has(b.tabId) ? await getCluster(b.clusterId) : undefined;
+      let rules;
+      try {
+        rules = cluster && cluster.server === b.server ? rulesFor(b, cluster) : undefined;
+      } catch {
+        rules = undefined; // its credentials no longer fit: unbind rather than send nothing
+      }
+      if (!rules) {
+        delete map[key];
+        changed = true;
+        if (openTabs.has(b.tabId)) announce(b.tabId, undefined);
+        continue;
+      }
+      wanted.push(...rules);
+    }
+    const ours = installed.filter((r) => r.id >= BINDING_RULE_BASE);
+    const byId = new Map(ours.map((r) => [r.id, r]));
+    const addRules = wanted.filter((r) => !sameRules(comparable(byId.get(r.id)), comparable(r)));
+    const wantedIds = new Set(wanted.map((r) => r.id));
+    const removeRuleIds = [...ours.filter((r) => !wantedIds.has(r.id)).map((r) => r.id), ...addRules.map((r) => r.id)];
+    if (addRules.length || removeRuleIds.length) {
+      await ext.declarativeNetRequest.updateSessionRules({ removeRuleIds, addRules });
+    }
+    if (changed) await writeBindings(map);
+    return { bindings: Object.keys(map).length, added: addRules.length, removed: removeRuleIds.length - addRules.length };
+  });
+}
+
+/**
+ * A rule in a form that compares equal whether it came from `browserRules` or back from
+ * `getSessionRules` (which may add defaults and reorder keys).
+ * @param {unknown} rule
+ */
+function comparable(rule) {
+  if (!rule) return null;
+  const r = /** @type {any} */ (rule);
+  return {
+    id: r.id,
+    priority: r.priority,
+    type: r.action?.type,
+    headers: (r.action?.requestHeaders ?? []).map((/** @type {any} */ h) => [h.header, h.operation, h.value]),
+    redirect: r.action?.redirect?.regexSubstitution ?? null,
+    regex: r.condition?.regexFilter,
+    tabs: r.condition?.tabIds ?? [],
+    types: [...(r.condition?.resourceTypes ?? [])].sort(),
+  };
+}

@@ -1,0 +1,225 @@
+// @ts-check
+// Opening targets in tabs, and what a bound tab's navigations mean for its binding.
+//
+// Leaving: a bound tab's redirect rule pulls every request to the server's origin back into the
+// prefix, so a committed main-frame URL outside the prefix can only be (a) another target's real
+// proxy URL (rule +1 lets those through, without the token), (b) another origin, or (c) a
+// non-web page (new tab page, about:, an extension page). (a) is the person (or the app) opening
+// another app of a known cluster: the tab is rebound to it and reloaded, since that first request
+// went without the token. (b) and (c) are leaving: the binding and its rules go. Back into the
+// app later is a proxy URL opened in an unbound tab, which open-rules.js binds again. (A page of
+// the server's origin outside every proxy path only commits when its request left before the
+// tab's rules existed, e.g. a tab that is inheriting: that is not leaving.)
+import { parseProxyUrl, proxyUrl, resolveAddress } from "kubeopen/manual";
+import { ext } from "../messages.js";
+import { clusterForServer, defaultCluster, getCluster } from "./clusters.js";
+import { BindingError, bindTab, bindingForTab, sameTarget, unbindTab } from "./binding-state.js";
+import { OPEN_PAGE } from "./open-rules.js";
+
+/**
+ * @typedef {import("../messages.js").Binding} Binding
+ * @typedef {import("../messages.js").ClusterRecord} ClusterRecord
+ * @typedef {import("kubeopen/manual").Target} Target
+ */
+
+/**
+ * The address of open.html finishing `url` with cluster `clusterId`.
+ * @param {string} url @param {string} clusterId
+ */
+function openPageFor(url, clusterId) {
+  return `${ext.runtime.getURL(OPEN_PAGE)}?${new URLSearchParams({ input: url, cluster: clusterId })}`;
+}
+
+/**
+ * Opens `target` of cluster `clusterId` (at `path`, which may carry `?query` and `#fragment`) in
+ * tab `tabId` or a new tab, bound before its first request. A new tab starts at open.html, which
+ * goes on once the binding made here is in place (a new tab's first navigation cannot be
+ * replaced reliably while the browser is still creating it).
+ * @param {{ clusterId: string, target: Target, path?: string, tabId?: number, active?: boolean }} request
+ * @returns {Promise<{ binding: Binding, url: string }>}
+ */
+export async function openTarget({ clusterId, target, path, tabId, active = true }) {
+  const cluster = await getCluster(clusterId);
+  if (!cluster) throw new BindingError("NotFound", `no cluster with id ${JSON.stringify(clusterId)}`);
+  const url = proxyUrl(cluster.server, target, path ?? ""); // throws InvalidTarget before a tab opens
+  if (tabId !== undefined) {
+    const binding = await bindTab(tabId, cluster, target);
+    await ext.tabs.update(tabId, { url });
+    return { binding, url };
+  }
+  const tab = await ext.tabs.create({ url: openPageFor(url, cluster.id), active });
+  if (tab.id === undefined) throw new BindingError("Internal", "the browser gave the new tab no id");
+  return { binding: await bindTab(tab.id, cluster, target), url };
+}
+
+/**
+ * `path?query#fragment` of a resolved address, as `proxyUrl` takes it.
+ * @param {{ path: string, query: string | null, fragment: string | null }} r
+ */
+function pathOf(r) {
+  return r.path + (r.query === null ? "" : `?${r.query}`) + (r.fragment === null ? "" : `#${r.fragment}`);
+}
+
+/**
+ * What a person typed or opened — `grafana.monitoring:3000/d/x`, `svc/monitoring/grafana`,
+ * `http://grafana.monitoring.svc:3000/`, a full proxy URL — resolved by the core against a
+ * cluster (the given one, the one whose server a proxy URL names, else the default).
+ * @param {string} input @param {string} [clusterId]
+ * @returns {Promise<{ cluster: ClusterRecord, target: Target, path: string }>}
+ */
+export async function resolveInput(input, clusterId) {
+  const chosen = clusterId === undefined ? await defaultCluster() : await getCluster(clusterId);
+  const resolved = resolveAddress(input.trim(), chosen ? { namespace: chosen.namespace, clusterDomain: chosen.clusterDomain } : {});
+  if (resolved.server !== null) {
+    const cluster = await clusterForServer(resolved.server);
+    if (!cluster) {
+      throw new BindingError("UnknownCluster", `no cluster added for ${resolved.server}: add it in kubeopen's options first`);
+    }
+    return { cluster, target: resolved.target, path: pathOf(resolved) };
+  }
+  if (!chosen) throw new BindingError("NoCluster", "no cluster added yet: add one in kubeopen's options first");
+  return { cluster: chosen, target: resolved.target, path: pathOf(resolved) };
+}
+
+/**
+ * open.html's question: bind its tab for `input` (a proxy URL or an in-cluster URL the open rules
+ * redirected, or what was typed after `k8s`) with cluster `clusterId` (default: the one whose
+ * server a proxy URL names, else the default cluster) and say where to go. For a proxy URL the
+ * answer is that URL, byte for byte.
+ * @param {string} input @param {number} tabId @param {string} [clusterId]
+ * @returns {Promise<{ binding: Binding, url: string }>}
+ */
+export async function openInTab(input, tabId, clusterId) {
+  const url = input.trim();
+  const parsed = parseProxyUrl(url);
+  if (parsed) {
+    const chosen = clusterId === undefined ? undefined : await getCluster(clusterId);
+    const cluster = chosen?.server === parsed.server ? chosen : await clusterForServer(parsed.server);
+    if (!cluster) throw new BindingError("UnknownCluster", `no cluster added for ${parsed.server}: add it in kubeopen's options first`);
+    const binding = await bindTab(tabId, cluster, parsed.target);
+    return { binding, url };
+  }
+  const resolved = await resolveInput(input, clusterId);
+  const { cluster, path } = resolved;
+  const target = withImpliedPort(url, resolved.target);
+  const binding = await bindTab(tabId, cluster, target);
+  return { binding, url: proxyUrl(cluster.server, target, path) };
+}
+
+/**
+ * An in-cluster URL reaches us as the browser canonicalised it, without its scheme's default
+ * port (`http://web.demo.svc:80/` arrives as `http://web.demo.svc/`); in the cluster that URL
+ * connects to service port 80, so that is the port, not "" (which the API server reads as "the
+ * unnamed port"). The core leaves the port empty for a URL without one; this puts it back.
+ * @param {string} input @param {Target} target
+ * @returns {Target}
+ */
+function withImpliedPort(input, target) {
+  const scheme = /^(https?):\/\//i.exec(input)?.[1]?.toLowerCase();
+  if (!scheme || (target.port !== undefined && target.port !== "")) return target;
+  return { ...target, port: scheme === "https" ? "443" : "80" };
+}
+
+/** @param {string} url */
+function isTransient(url) {
+  return url === "about:blank" || url.startsWith(ext.runtime.getURL(OPEN_PAGE));
+}
+
+/**
+ * A main-frame navigation committed in a tab: keep, move or drop its binding (see the top).
+ * @param {{ tabId: number, frameId: number, url: string }} details
+ * @param {(tabId: number, binding: Binding) => void} stillBound called when the tab stays bound
+ */
+async function committed({ tabId, frameId, url }, stillBound) {
+  if (frameId !== 0) return;
+  const binding = await bindingForTab(tabId);
+  if (isTransient(url)) return;
+  const parsed = parseProxyUrl(url);
+  if (!binding) {
+    // Back into an app from another site may restore the page from the back/forward cache,
+    // with no request the open rules could catch: bind the tab to it all the same.
+    const cluster = parsed && (await clusterForServer(parsed.server));
+    if (parsed && cluster) await bindTab(tabId, cluster, parsed.target);
+    return;
+  }
+  if (parsed && sameTarget(binding, parsed.server, parsed.target)) {
+    stillBound(tabId, binding);
+    return;
+  }
+  const cluster = parsed
+    ? parsed.server === binding.server
+      ? ((await getCluster(binding.clusterId)) ?? (await clusterForServer(parsed.server)))
+      : await clusterForServer(parsed.server)
+    : undefined;
+  if (parsed && cluster) {
+    await bindTab(tabId, cluster, parsed.target);
+    await ext.tabs.reload(tabId);
+    return;
+  }
+  // A page on the server's origin outside every proxy path was requested before the tab's rules
+  // existed (rule +2 redirects any later one): a tab just inherited, being issued again. Staying.
+  if (!parsed && sameOrigin(url, binding.server)) return;
+  await unbindTab(tabId);
+}
+
+/** @param {string} a @param {string} b */
+function sameOrigin(a, b) {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A tab opened from a bound tab (a link with target=_blank, window.open, middle click) shows the
+ * same app: it inherits the binding. A proxy URL of another target is left to the open rules; a
+ * URL of another origin to nobody. A root-relative URL on the server's origin (a link the page
+ * script did not fix) may already have gone out without rules, so it is issued again once bound.
+ * @param {{ sourceTabId: number, tabId: number, url: string }} details
+ */
+async function createdFromTab({ sourceTabId, tabId, url }) {
+  const source = await bindingForTab(sourceTabId);
+  if (!source) return;
+  const cluster = await getCluster(source.clusterId);
+  if (!cluster) return;
+  const parsed = parseProxyUrl(url);
+  if (parsed) {
+    if (sameTarget(source, parsed.server, parsed.target)) await bindTab(tabId, cluster, source.target);
+    return;
+  }
+  if (!sameOrigin(url, source.server)) return;
+  await bindTab(tabId, cluster, source.target);
+  const frame = await ext.webNavigation.getFrame({ tabId, frameId: 0 }).catch(() => null);
+  if (frame && frame.url === url) await ext.tabs.reload(tabId);
+  else await ext.tabs.update(tabId, { url });
+}
+
+/**
+ * Registers the tab listeners (synchronously: a restarted service worker only gets events for
+ * listeners added in its first turn).
+ * @param {Promise<void>} ready
+ * @param {(tabId: number, binding: Binding) => void} stillBound
+ * @param {(what: string, e: unknown) => void} report
+ */
+export function startNavigation(ready, stillBound, report) {
+  ext.webNavigation.onCommitted.addListener((details) => {
+    ready.then(() => committed(details, stillBound)).catch((e) => report("commit", e));
+  });
+  ext.webNavigation.onCreatedNavigationTarget.addListener((details) => {
+    ready.then(() => createdFromTab(details)).catch((e) => report("new tab", e));
+  });
+  ext.tabs.onRemoved.addListener((tabId) => {
+    unbindTab(tabId).catch((e) => report("tab closed", e));
+  });
+  ext.tabs.onReplaced.addListener((added, removed) => {
+    // A prerendered tab swapped in for a bound one shows the same app.
+    ready
+      .then(async () => {
+        const old = await unbindTab(removed);
+        const cluster = old && (await getCluster(old.clusterId));
+        if (old && cluster) await bindTab(added, cluster, old.target);
+      })
+      .catch((e) => report("tab replaced", e));
+  });
+}

@@ -1,0 +1,136 @@
+// Issue 8 budgets for the extension, in Debian's Chromium against the sandbox:
+//  1. A bound tab loads the demo app within 10 % of the same page with the token supplied directly:
+//     the baseline is a second Chromium with only the core's `browserRules` installed for its tab
+//     (tests/fixtures/rules-extension), so the difference is everything kubeopen adds (its
+//     content scripts, open rules, listeners). Loads alternate between the two browsers; each
+//     figure is the median of the per-pair ratios of `loadEventEnd` (navigation start → load
+//     done), plus the time until the app's own fetch has answered.
+//  2. Service worker start → rules installed for a restored binding, under 150 ms: the rules are
+//     removed, the worker is stopped (CDP ServiceWorker.stopAllWorkers) and woken by a message;
+//     the worker itself records performance.now() (ms since it started) once the rules are back.
+// Usage: KUBEOPEN_EXTENSION_OUT=… node tests/bench/extension.bench.mjs [--rounds N] [--json FILE]
+import { writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { browserRules, proxyUrl } from "kubeopen";
+import { CHROMIUM, QUIET_ARGS } from "../e2e/chromium.mjs";
+import { addCluster, eventually, launchBrowser, root, startSandbox } from "../e2e/bindings-support.mjs";
+import { median } from "./harness.mjs";
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const ROUNDS = Number(arg("--rounds", "15"));
+const RESTARTS = Number(arg("--restarts", "10"));
+const TOKEN = "bench-token-c0ffee";
+const WEB = { kind: "service", namespace: "demo", name: "web", port: "http" };
+
+/** Chromium with only the core's rules for one tab (the baseline). */
+async function launchRulesOnly(server) {
+  const dir = path.join(root, "tests", "fixtures", "rules-extension");
+  const profile = await mkdtemp(path.join(tmpdir(), "kubeopen-bench-rules-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...QUIET_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+  });
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent("serviceworker", { timeout: 15_000 });
+  const page = await context.newPage();
+  await page.setContent("<title>bench-baseline</title>");
+  const [tabId] = await worker.evaluate(async () => (await chrome.tabs.query({ title: "bench-baseline" })).map((t) => t.id));
+  const addRules = browserRules({ server, target: WEB, tabId, token: TOKEN, firstRuleId: 1 });
+  await worker.evaluate((rules) => chrome.declarativeNetRequest.updateSessionRules({ addRules: rules }), addRules);
+  return {
+    page,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Loads `url` in `page`; returns [loadEventEnd, ms until the app's fetch answered]. @param {import("playwright-core").Page} page @param {string} url */
+async function load(page, url) {
+  await page.goto(url, { waitUntil: "load" });
+  return page.evaluate(async () => {
+    const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType("navigation")[0]);
+    const el = document.getElementById("fetch-result");
+    while (el && el.textContent === "pending") await new Promise((r) => setTimeout(r, 2));
+    if (!el?.textContent?.startsWith("ok")) throw new Error(`the app's fetch failed: ${el?.textContent}`);
+    return [nav.loadEventEnd, performance.now()];
+  });
+}
+
+const sandbox = await startSandbox({ tokens: { [TOKEN]: "bench" } });
+const kube = await launchBrowser();
+const baseline = await launchRulesOnly(sandbox.url);
+try {
+  const cluster = await addCluster(kube, { name: "bench", server: sandbox.url, token: TOKEN });
+  const opened = await kube.send({ type: "kubeopen:open", clusterId: cluster.id, target: WEB, path: "/" });
+  if (!opened.ok) throw new Error(JSON.stringify(opened));
+  const bound = await eventually(async () => kube.context.pages().find((p) => p.url() === opened.url), "the bound tab");
+  const url = proxyUrl(sandbox.url, WEB, "/");
+
+  // 1. Page loads, alternating, after a warm-up of each.
+  for (let i = 0; i < 3; i++) {
+    await load(bound, url);
+    await load(baseline.page, url);
+  }
+  /** @type {number[][]} */
+  const pairs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const first = r % 2 === 0;
+    const a = first ? await load(bound, url) : undefined;
+    const b = await load(baseline.page, url);
+    const c = first ? a : await load(bound, url);
+    pairs.push([.../** @type {number[]} */ (c), ...b]);
+  }
+  const loadRatio = median(pairs.map(([k, , b]) => k / b));
+  const appRatio = median(pairs.map(([, k, , b]) => k / b));
+  const loadMs = { kubeopen: median(pairs.map((p) => p[0])), rulesOnly: median(pairs.map((p) => p[2])) };
+  const appMs = { kubeopen: median(pairs.map((p) => p[1])), rulesOnly: median(pairs.map((p) => p[3])) };
+
+  // 2. Service worker restarts.
+  const cdp = await kube.context.newCDPSession(kube.control);
+  await cdp.send("ServiceWorker.enable");
+  /** @type {number[]} */
+  const restores = [];
+  for (let i = 0; i < RESTARTS; i++) {
+    await kube.inWorker(async () => {
+      const ids = (await chrome.declarativeNetRequest.getSessionRules()).map((r) => r.id);
+      await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids });
+    });
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await kube.send({ type: "kubeopen:status" });
+    const ms = await eventually(async () => {
+      const t = await kube.inWorker(() => globalThis.kubeopenRulesRestoredAfter?.() ?? -1);
+      const n = (await kube.sessionRules()).length;
+      return t >= 0 && n === 3 ? t : null;
+    }, "rules restored");
+    restores.push(ms);
+  }
+  const restoreMs = median(restores);
+
+  const results = {
+    bench: "extension",
+    rounds: ROUNDS,
+    load: { ...loadMs, ratio: loadRatio, budget: 1.1, pass: loadRatio <= 1.1 },
+    appReady: { ...appMs, ratio: appRatio, budget: 1.1, pass: appRatio <= 1.1 },
+    swRestore: { medianMs: restoreMs, maxMs: Math.max(...restores), samples: restores.length, budget: 150, pass: restoreMs < 150 },
+  };
+  const f = (/** @type {number} */ n) => n.toFixed(1);
+  console.log(`demo app, ${ROUNDS} alternating loads (medians):`);
+  console.log(`  load event      kubeopen ${f(loadMs.kubeopen)} ms  rules only ${f(loadMs.rulesOnly)} ms  ratio ${loadRatio.toFixed(3)} (budget 1.10) ${results.load.pass ? "PASS" : "FAIL"}`);
+  console.log(`  app fetch done  kubeopen ${f(appMs.kubeopen)} ms  rules only ${f(appMs.rulesOnly)} ms  ratio ${appRatio.toFixed(3)} (budget 1.10) ${results.appReady.pass ? "PASS" : "FAIL"}`);
+  console.log(`service worker start → rules restored: median ${f(restoreMs)} ms, max ${f(Math.max(...restores))} ms over ${restores.length} restarts (budget 150) ${results.swRestore.pass ? "PASS" : "FAIL"}`);
+  const json = arg("--json", "");
+  if (json) writeFileSync(json, JSON.stringify(results, null, 2));
+} finally {
+  await kube.close();
+  await baseline.close();
+  await sandbox.stop();
+}
