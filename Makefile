@@ -7,7 +7,7 @@ SHELL := /bin/bash
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 export WASM_BINDGEN_VERSION
 
-.PHONY: demo test build bootstrap wasm extension www sandbox clean
+.PHONY: demo test bench build bootstrap wasm extension www sandbox clean
 
 ## demo: build everything, start the sandbox cluster and the www page; Ctrl-C stops both
 demo: build
@@ -16,6 +16,11 @@ demo: build
 ## test: every test layer; ends with "N passed, N failed"
 test: build
 	@scripts/test.sh
+
+## bench: every benchmark beside its same-run baseline and budget; writes BENCHMARKS.md (< 10 min).
+## Not part of `make test` (timings are not deterministic); the size budgets are.
+bench: build
+	@node scripts/bench.mjs
 
 build: bootstrap wasm extension www sandbox
 	@scripts/size-report.sh $(wildcard crates/kubeopen-wasm/npm/dist/*.wasm crates/kubeopen-wasm/npm/dist/*.js \

@@ -9,6 +9,8 @@
 # Builds the release test binary once, runs crates/sandbox/tests/bench.rs RUNS times and prints
 # every run, then the median and spread (min–max) of each figure over the runs. Exits 1 when
 # the median of a budgeted figure misses its budget. See crates/sandbox/BENCHMARKS.md.
+# BENCH_SANDBOX_RAW=FILE also writes every run's raw "BENCH key=value" lines there (make bench
+# reads them).
 set -euo pipefail
 
 runs="${1:-3}"
@@ -22,7 +24,7 @@ echo "bench-sandbox: building (release)"
 cargo test --release -p kubeopen-sandbox --test bench --no-run --quiet 2>&1 | grep -v '^ *Executable' || true
 
 all="$(mktemp)"
-trap 'rm -f "$all"' EXIT
+trap 'if [ -n "${BENCH_SANDBOX_RAW:-}" ]; then cp "$all" "$BENCH_SANDBOX_RAW"; fi; rm -f "$all"' EXIT
 for i in $(seq "$runs"); do
   echo "--- run $i/$runs"
   out="$(cargo test --release -p kubeopen-sandbox --test bench --quiet -- --ignored --nocapture 2>&1)" || {

@@ -62,6 +62,8 @@ layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
 layer consumers      node  node --test --test-reporter=tap --test-concurrency=1 tests/consumers/*.test.mjs
 layer e2e-chromium   node  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
 layer typecheck      check npx --no-install tsc -p tsconfig.json
+# Size budgets (scripts/bench-budgets.json) on the built files: deterministic, unlike `make bench`.
+layer sizes          check node scripts/bench-sizes.mjs
 # The committed API reference (docs/api/) must match the package's .d.ts files.
 layer api-docs       check scripts/api-docs.sh --check
 # The core's rustdoc builds without a warning (broken links, bad HTML); its examples run in cargo-test.

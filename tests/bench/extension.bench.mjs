@@ -65,6 +65,9 @@ async function load(page, url) {
   });
 }
 
+/** @param {number[]} xs */
+const spreadOf = (xs) => ({ ratioMin: Math.min(...xs), ratioMax: Math.max(...xs) });
+
 const sandbox = await startSandbox({ tokens: { [TOKEN]: "bench" } });
 const kube = await launchBrowser();
 const baseline = await launchRulesOnly(sandbox.url);
@@ -118,8 +121,9 @@ try {
   const results = {
     bench: "extension",
     rounds: ROUNDS,
-    load: { ...loadMs, ratio: loadRatio, budget: 1.1, pass: loadRatio <= 1.1 },
-    appReady: { ...appMs, ratio: appRatio, budget: 1.1, pass: appRatio <= 1.1 },
+    // ratioMin/ratioMax: the spread of the per-pair ratios (make bench shows it).
+    load: { ...loadMs, ratio: loadRatio, ...spreadOf(pairs.map(([k, , b]) => k / b)), budget: 1.1, pass: loadRatio <= 1.1 },
+    appReady: { ...appMs, ratio: appRatio, ...spreadOf(pairs.map(([, k, , b]) => k / b)), budget: 1.1, pass: appRatio <= 1.1 },
     swRestore: { medianMs: restoreMs, maxMs: Math.max(...restores), samples: restores.length, budget: 150, pass: restoreMs < 150 },
   };
   const f = (/** @type {number} */ n) => n.toFixed(1);

@@ -104,7 +104,9 @@ async function du(dir) {
 
 test("the packed package contains only what it ships, under 1 MB unpacked", async () => {
   const files = (await readdir(installed, { recursive: true })).sort();
-  for (const needed of ["package.json", "index.js", "api.js", "node.mjs", "manual.js", "index.d.ts", "dist/kubeopen_bg.wasm"]) {
+  const shipped = ["package.json", "index.js", "api.js", "node.mjs", "manual.js", "index.d.ts", "manual.d.ts", "errors.js", "errors.d.ts"];
+  shipped.push("cluster.js", "cluster-node.mjs", "cluster.d.ts", "dist/kubeopen_bg.wasm", "dist/kubeopen_cluster_bg.wasm");
+  for (const needed of shipped) {
     assert.ok(files.includes(needed), `${needed} is in the tarball`);
   }
   assert.ok(!files.some((f) => f.includes(".source.sha256")), "no build stamps");

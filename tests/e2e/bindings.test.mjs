@@ -3,7 +3,8 @@
 // reaches only that tab, that server and that target's prefix (never the backend, another tab,
 // another origin or another target); the badge says so; closing the tab, leaving the app and
 // `kubeopen:unbind` remove the rules; a tab opened from a bound tab inherits the binding; a
-// stopped service worker rebuilds the rules from stored state.
+// stopped service worker rebuilds the rules from stored state; a cluster with a user name and
+// password (basic auth) binds the same way.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { proxyUrl } from "kubeopen";
@@ -152,6 +153,57 @@ test("no request from another tab, to another origin or to another target's pref
   assert.equal(fromOtherTab, 401, "another tab gets no token");
   await plain.close();
   await page.close();
+});
+
+test("a basic-auth cluster binds too: the demo app opens with Basic credentials, only inside the prefix", async () => {
+  const USER = "ada";
+  const PASSWORD = "pä ss:wörd,\"x"; // non-ASCII, a space, ':' , ',' and '"': all legal in a password
+  const basic = await startSandbox({ basicAuth: { [USER]: PASSWORD } });
+  try {
+    const basicApp = proxyUrl(basic.url, WEB, "/");
+    assert.equal((await fetch(basicApp, { redirect: "manual" })).status, 401, "the proxy URL needs credentials");
+    const added = await browser.send({
+      type: "kubeopen:addCluster",
+      name: "basic",
+      server: basic.url,
+      credentials: { username: USER, password: PASSWORD },
+    });
+    assert.equal(added.ok, true, JSON.stringify(added));
+    const answer = await browser.send({ type: "kubeopen:open", clusterId: added.cluster.id, target: WEB, path: "/" });
+    assert.equal(answer.ok, true, JSON.stringify(answer));
+    assert.equal(answer.url, basicApp);
+    const page = await eventually(async () => browser.context.pages().find((p) => p.url() === basicApp), `a tab at ${basicApp}`);
+    await page.waitForLoadState("load");
+    assert.equal(await page.locator("h1").textContent(), "kubeopen demo app");
+    assert.match(await settled(page, "fetch-result"), /^ok: /);
+    assert.match(await settled(page, "xhr-result"), /^ok: /);
+    const echo = await echoFrom(page);
+    assert.equal(echo.status, 200);
+    assert.equal(echo.headers.authorization, undefined, "the backend never sees the credentials");
+
+    // The header is the core's Basic value, in the binding's first rule only.
+    const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`, "utf8").toString("base64")}`;
+    const rules = await rulesOfTab(answer.binding.tabId);
+    const withAuth = rules.filter((r) => r.action.requestHeaders?.some((h) => h.header === "Authorization"));
+    assert.deepEqual(
+      withAuth.map((r) => [r.id, r.action.requestHeaders?.find((h) => h.header === "Authorization")?.value]),
+      [[answer.binding.firstRuleId, expected]],
+    );
+    // Another tab on that server gets no credentials; nothing stored holds the password.
+    const plain = await browser.context.newPage();
+    await plain.goto(`${basic.url}/version`);
+    assert.equal(await plain.evaluate(async (u) => (await fetch(u)).status, basicApp), 401);
+    await plain.close();
+    const stored = await browser.inWorker(async () => JSON.stringify({
+      session: await chrome.storage.session.get("kubeopen.bindings"),
+      local: await chrome.storage.local.get(null),
+    }));
+    assert.ok(!stored.includes(PASSWORD) && !stored.includes(expected.slice(6)), "no binding or persisted value holds the password");
+    await page.close();
+    await browser.send({ type: "kubeopen:removeCluster", clusterId: added.cluster.id });
+  } finally {
+    await basic.stop();
+  }
 });
 
 test("closing a bound tab removes its rules and its binding", async () => {

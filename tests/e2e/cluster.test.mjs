@@ -132,7 +132,7 @@ function checkRun(r) {
   assert.ok(r.pods.includes("web-0"));
   assert.deepEqual(r.nodes, ["node-1"]);
   assert.deepEqual(r.info, ["Dashboard"]);
-  assert.deepEqual(r.open, ["no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100"]);
+  assert.deepEqual(r.open, ["no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100", "web-unnamed:80"]);
   assert.equal(r.pageStatus, 200);
   assert.equal(r.pageHtml, true);
   assert.deepEqual(r.idle, { status: 503, code: "ServiceUnavailable", message: 'no endpoints available for service "no-endpoints"' });

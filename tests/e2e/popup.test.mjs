@@ -92,7 +92,7 @@ test("lists the demo services by namespace with every openable port; typing filt
   await options.first().waitFor();
   assert.deepEqual(await page.locator("#results .group").allTextContents(), ["demo", "kube-system", "monitoring"]);
   const labels = await page.locator("#results .option .label").allTextContents();
-  for (const expected of ["web:80", "web-multi:80", "web-multi:9100", "no-endpoints:80", "kubernetes-dashboard:80", "prometheus:9090"]) {
+  for (const expected of ["web:80", "web-multi:80", "web-multi:9100", "no-endpoints:80", "web-unnamed:80", "kubernetes-dashboard:80", "prometheus:9090"]) {
     assert.ok(labels.includes(expected), `${expected} in ${labels}`);
   }
   assert.equal(await page.locator("#cluster-name").textContent(), "demo");

@@ -130,6 +130,39 @@ test("Firefox: the meta refresh (rewritten in the streamed HTML) goes to /home i
   await until(`location.href === ${JSON.stringify(`${prefix}/home`)}`);
 });
 
+// Firefox's request types are finer than Chromium's: an image chosen from `srcset` is `imageset`,
+// `navigator.sendBeacon` is `beacon`. The tab's rules must name them (bg/firefox-rules.js), or
+// these go out without the token (401) or outside the prefix.
+test("Firefox: a srcset image and a beacon the app makes at run time are redirected into the prefix with the token", async () => {
+  await firefox.bidi.send("browsingContext.navigate", { context: app, url: `${prefix}/`, wait: "complete" });
+  const before = front.seen.length;
+  await firefox.bidi.evaluate(
+    app,
+    `(() => {
+      const img = new Image();
+      img.id = "run-time";
+      // Root-relative: the first request goes out before the link fixer sees the element.
+      img.srcset = "/static/logo@2x.svg?run-time 2x";
+      document.body.append(img);
+      return navigator.sendBeacon("/beacon-from-app", "x");
+    })()`,
+  );
+  // decode() rejects while the link fixer swaps the srcset for its fixed value: ask until it settles.
+  assert.ok(await until(`document.getElementById("run-time").decode().then(() => true, () => false)`), "the run-time srcset image decodes");
+  const seen = async (/** @type {string} */ path) => {
+    for (let i = 0; i < 100; i++) {
+      const hits = front.seen.slice(before).filter((s) => s.url === `${prefixPath}${path}`);
+      if (hits.length) return hits;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return [];
+  };
+  const image = await seen("/static/logo@2x.svg?run-time");
+  assert.ok(image.length >= 1 && image.every((s) => s.authorization), `the srcset image: ${JSON.stringify(image)}`);
+  const beacon = await seen("/beacon-from-app");
+  assert.ok(beacon.length === 1 && beacon[0].authorization, `the beacon: ${JSON.stringify(beacon)}`);
+});
+
 test("Firefox: no request reached the API server outside the prefix, each with the token", async () => {
   assert.ok(front.seen.length > 10);
   assert.deepEqual(front.seen.filter((s) => !s.url.startsWith(`${prefixPath}/`)), []);

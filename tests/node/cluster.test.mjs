@@ -259,7 +259,9 @@ test("authorizationHeader: bearer and basic, header injection refused without re
     assert.deepEqual(e.detail, detail);
     assert.doesNotMatch(e.message, /secret|ret/);
   }
-  assert.equal(thrown(() => authorizationHeader({ token: "a", username: "b", password: "c" })).code, "InvalidArgument");
+  // Both kinds at once: refused like client-go does, as a credentials error without a part.
+  const both = thrown(() => authorizationHeader({ token: "a", username: "b", password: "c" }));
+  assert.deepEqual([both.code, both.detail, both.message], ["InvalidCredentials", undefined, "username/password or bearer token may be set, but not both"]);
   assert.equal(thrown(() => authorizationHeader(/** @type {any} */ ("abc"))).code, "InvalidArgument");
 });
 
@@ -485,8 +487,15 @@ test("Cluster: every method against the sandbox", async () => {
   const open = await cluster.openableEndpoints("demo");
   assert.deepEqual(
     open.map((e) => `${e.name}:${e.port}`),
-    ["no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100"],
+    ["no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100", "web-unnamed:80"],
   );
+  // web-unnamed has no selector but hand-written Endpoints naming a pod: listed, and really
+  // proxyable at the URL listed.
+  const unnamed = open.find((e) => e.name === "web-unnamed");
+  assert.equal(unnamed?.url, `${sandbox.url}/api/v1/namespaces/demo/services/web-unnamed:80/proxy/`);
+  const unnamedPage = await cluster.proxyFetch(/** @type {NonNullable<typeof unnamed>} */ (unnamed).target, "/");
+  assert.equal(unnamedPage.status, 200);
+  assert.match(await unnamedPage.text(), /<html/i);
   const openAll = await cluster.openableEndpoints();
   assert.ok(openAll.some((e) => e.namespace === "monitoring" && e.name === "prometheus" && e.port === 9090));
 
@@ -586,7 +595,7 @@ test("Cluster: server down is Network; no answer in time is Timeout; the caller'
 test("Cluster: bad options and arguments are refused before any request", async () => {
   assert.equal(thrown(() => new Cluster({ server: "localhost:6443" })).code, "InvalidServer");
   assert.equal(thrown(() => new Cluster({ server: sandbox.url, token: "a\r\nb" })).code, "InvalidCredentials");
-  assert.equal(thrown(() => new Cluster({ server: sandbox.url, token: "a", username: "b", password: "c" })).code, "InvalidArgument");
+  assert.equal(thrown(() => new Cluster({ server: sandbox.url, token: "a", username: "b", password: "c" })).code, "InvalidCredentials");
   assert.equal(thrown(() => new Cluster({ server: sandbox.url, timeout: -1 })).code, "InvalidArgument");
   assert.equal(thrown(() => new Cluster(/** @type {any} */ ({}))).code, "InvalidArgument");
   const admin = new Cluster({ server: sandbox.url, token: "admin-token" });

@@ -95,8 +95,20 @@ test("resolveAddress understands what people type", () => {
     ["grafana -n monitoring", { kind: "service", namespace: "monitoring", name: "grafana", scheme: "", port: "" }, ""],
     ["pod/ns/web-0:8080/metrics", { kind: "pod", namespace: "ns", name: "web-0", scheme: "", port: "8080" }, "/metrics"],
     ["node/n1/metrics", { kind: "node", name: "n1", scheme: "", port: "" }, "/metrics"],
+    // A URL with a scheme and no port means the scheme's default port (browsers drop `:80`);
+    // without a scheme, no port stays "" (the service's unnamed port).
+    ["http://web.demo.svc/", { kind: "service", namespace: "demo", name: "web", scheme: "http", port: "80" }, "/"],
+    ["https://argocd-server.argocd.svc.cluster.local", { kind: "service", namespace: "argocd", name: "argocd-server", scheme: "https", port: "443" }, ""],
+    // Not ASCII: answered through the text export rather than spans; same port.
+    ["http://web.demo.svc/é", { kind: "service", namespace: "demo", name: "web", scheme: "http", port: "80" }, "/é"],
+    ["http://web.démo.svc/", null, null],
+    ["web.demo.svc/", { kind: "service", namespace: "demo", name: "web", scheme: "", port: "" }, "/"],
   ];
   for (const [input, target, path] of cases) {
+    if (target === null) {
+      assert.throws(() => resolveAddress(input), (e) => e instanceof KubeopenError && e.code === "InvalidAddress", input);
+      continue;
+    }
     const got = resolveAddress(input);
     assert.deepEqual(got.target, target, input);
     assert.equal(got.path, path, input);

@@ -18,6 +18,7 @@ const START_TIMEOUT = 15_000;
  * @typedef {object} SandboxOptions
  * @property {string} [fixture]            cluster fixture file (default: the demo cluster)
  * @property {Record<string, string>} [tokens]  token → user name, written to a --token-auth-file
+ * @property {Record<string, string>} [basicAuth]  user name → password, written to a --basic-auth-file
  * @property {string} [authz]              contents of an --authz-file (see crates/sandbox/README.md)
  * @property {boolean} [tls]               serve HTTPS with a generated CA (`caPem` is then set)
  * @property {string[]} [args]             further flags
@@ -42,6 +43,14 @@ export async function startSandbox(options = {}) {
     const lines = Object.entries(options.tokens).map(([token, user], i) => `${token},${user},uid-${i}`);
     await writeFile(file, lines.join("\n") + "\n");
     args.push("--token-auth-file", file);
+  }
+  if (options.basicAuth) {
+    const file = path.join(dir, "basic.csv");
+    // kube-apiserver's format, `password,user,uid`, each field quoted (Go's encoding/csv rules).
+    const quote = (/** @type {string} */ field) => `"${field.replace(/"/g, '""')}"`;
+    const lines = Object.entries(options.basicAuth).map(([user, password], i) => [password, user, `uid-basic-${i}`].map(quote).join(","));
+    await writeFile(file, lines.join("\n") + "\n");
+    args.push("--basic-auth-file", file);
   }
   if (options.authz !== undefined) {
     const file = path.join(dir, "authz.yaml");

@@ -8,6 +8,7 @@ import {
   parseProxyUrl,
   resolveAddress,
   rewriteUrl,
+  rewriteSrcset,
   HtmlRewriter,
   browserRules,
   KubeopenError,
@@ -104,8 +105,12 @@ const streamed: Uint8Array = new HtmlRewriter({ server: "https://k8s.example", t
 const rules: BrowserRule[] = browserRules({ server: "https://k8s.example", target: grafana, tabId: 1, firstRuleId: 1 });
 // @ts-expect-error: firstRuleId is required
 browserRules({ server: "https://k8s.example", target: grafana, tabId: 1 });
+const basicRules: BrowserRule[] = browserRules({ server: "https://k8s.example", target: grafana, tabId: 1, username: "admin", password: "pw", firstRuleId: 1 });
+// @ts-expect-error: a token or basic auth, not both
+browserRules({ server: "https://k8s.example", target: grafana, tabId: 1, token: "t", username: "admin", password: "pw", firstRuleId: 1 });
+const srcset: string = rewriteSrcset("/a.png 1x, /b.png 2x", { server: "https://k8s.example", target: grafana });
 
-export { rewritten, streamed, rules, joined, v, wrong, describe, manual, ns, resolvedPort, badNode, badService };
+export { rewritten, streamed, rules, basicRules, srcset, joined, v, wrong, describe, manual, ns, resolvedPort, badNode, badService };
 
 // ---- kubeopen/cluster ----
 

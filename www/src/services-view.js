@@ -14,7 +14,7 @@ const EVIDENCE = { appProtocol: "appProtocol", portName: "port name", wellKnownP
 
 /** Why the core's `openableEndpoints` leaves a port out (its rules, in short). */
 const NOT_OPENABLE =
-  "Not HTTP by its protocol, appProtocol, name or number — or a service the proxy cannot reach through its pods (ExternalName, no selector).";
+  "Not HTTP by its protocol, appProtocol, name or number — or a service the proxy cannot reach through its pods (ExternalName, default/kubernetes).";
 
 /** @param {OpenableEndpoint} ep */
 function openLink(ep) {

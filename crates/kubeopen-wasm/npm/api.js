@@ -14,6 +14,7 @@ import {
   __resolveAddressSpans,
   __rewriteUrl,
   __rewriteLocation,
+  __rewriteSrcset,
   __rewriteCss,
   __rewriteHtml,
   __HtmlRewriter,
@@ -299,6 +300,11 @@ export function rewriteLocation(location, ctx) {
   return __rewriteLocation(packContext(ctx) + NUL + text(location, "location"));
 }
 
+/** @param {string} value @param {unknown} ctx */
+export function rewriteSrcset(value, ctx) {
+  return __rewriteSrcset(packContext(ctx) + NUL + text(value, "value"));
+}
+
 /** @param {string} css @param {unknown} ctx */
 export function rewriteCss(css, ctx) {
   return __rewriteCss(packContext(ctx), text(css, "css"));
@@ -339,7 +345,8 @@ export function browserRules(input) {
   return JSON.parse(
     __browserRules(
       text(o.server, "input.server") + NUL + packTarget(o.target) + NUL + text(o.tabId, "input.tabId", true) + NUL +
-        text(o.token, "input.token") + NUL + text(o.firstRuleId, "input.firstRuleId", true),
+        text(o.token, "input.token") + NUL + text(o.username, "input.username") + NUL + text(o.password, "input.password") +
+        NUL + text(o.firstRuleId, "input.firstRuleId", true),
     ),
   );
 }

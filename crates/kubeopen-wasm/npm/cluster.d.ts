@@ -147,6 +147,8 @@ export function resolveContext(kubeconfig: Kubeconfig | string, contextName?: st
  * token's surrounding whitespace is trimmed. Throws `InvalidCredentials` for values that could
  * inject a header (control characters, non-ASCII or whitespace inside a token, `:` in a user
  * name); `detail: {part: "token" | "username" | "password", at?}` — the secret is never repeated.
+ * A token together with a user name or password is `InvalidCredentials` too (without `detail`),
+ * as client-go refuses it.
  */
 export function authorizationHeader(credentials: Credentials): string;
 
@@ -360,7 +362,12 @@ export interface OpenableEndpoint {
 /** `kubectl cluster-info`'s rules over a service list (`server` is the API server's URL). */
 export function clusterInfo(serviceList: ServiceList, server: string): ClusterInfoEntry[];
 
-/** Every service port that looks like HTTP(S), with its proxy URL. Throws `InvalidServer`. */
+/**
+ * Every service port that looks like HTTP(S), with its proxy URL. Services the proxy can never
+ * reach (`ExternalName`, `default/kubernetes`) are left out; services without a selector are
+ * listed (hand-written Endpoints naming pods are proxied), and may answer 503 if theirs do not.
+ * Throws `InvalidServer`.
+ */
 export function openableEndpoints(serviceList: ServiceList, server: string): OpenableEndpoint[];
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ export {
   resolveAddress,
   rewriteUrl,
   rewriteLocation,
+  rewriteSrcset,
   rewriteCss,
   rewriteHtml,
   HtmlRewriter,

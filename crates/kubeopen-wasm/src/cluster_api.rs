@@ -4,7 +4,7 @@
 //! module anyway, and one `JSON.parse` in `cluster-api.js` is smaller and faster than building
 //! objects field by field from wasm. The public types are in `npm/cluster.d.ts`.
 
-use kubeopen::auth::{CredentialPart, Credentials, CredentialsError, SecretTokenError, decode_secret_token};
+use kubeopen::auth::{Credentials, SecretTokenError, decode_secret_token};
 use kubeopen::discovery::requests::{ApiCall, ApiError, CallError, ErrorKind, read_answer};
 use kubeopen::discovery::{ServiceList, StatusError, cluster_info, openable_endpoints, status_error};
 use kubeopen::in_cluster::{InClusterInputs, in_cluster_config};
@@ -15,7 +15,7 @@ use kubeopen::target::{Kind, Port, Target, TargetError};
 use kubeopen::token::inspect_token;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{KubeopenErrorCode, invalid_argument, kubeopen_error};
+use crate::error::{KubeopenErrorCode, credentials_error, invalid_argument, kubeopen_error};
 
 /// JSON text of a value the core made (serialising these types cannot fail; the error arm is
 /// there so that nothing panics if it ever did).
@@ -88,45 +88,15 @@ pub fn resolve(input: &str, is_object: bool, context: Option<String>) -> Result<
     json(&resolved)
 }
 
-fn credentials_error(e: &CredentialsError) -> JsValue {
-    let (part, at) = match *e {
-        CredentialsError::Empty { part } => (part, None),
-        CredentialsError::ControlCharacter { part, at, .. }
-        | CredentialsError::NonAscii { part, at, .. }
-        | CredentialsError::Whitespace { part, at }
-        | CredentialsError::ColonInUsername { part, at } => (part, Some(at)),
-    };
-    let part = match part {
-        CredentialPart::Token => "token",
-        CredentialPart::Username => "username",
-        CredentialPart::Password => "password",
-    };
-    let mut detail = vec![("part", JsValue::from(part))];
-    if let Some(at) = at {
-        detail.push(("at", (at as u32).into()));
-    }
-    kubeopen_error(KubeopenErrorCode::InvalidCredentials, &e.to_string(), &detail)
-}
-
 /// The header value for a token (trimmed, as pasted) or for basic auth.
 fn header(
     token: Option<String>,
     username: Option<String>,
     password: Option<String>,
 ) -> Result<String, JsValue> {
-    let credentials = match (token, username) {
-        (Some(token), None) => Credentials::bearer(&token).map_err(|e| credentials_error(&e))?,
-        (None, Some(username)) => Credentials::Basic {
-            username,
-            password: password.unwrap_or_default(),
-        },
-        _ => {
-            return Err(invalid_argument(
-                "credentials must be {token} or {username, password}, not both",
-            ));
-        }
-    };
-    credentials
+    Credentials::from_parts(token.as_deref(), username.as_deref(), password.as_deref())
+        .map_err(|e| credentials_error(&e))?
+        .ok_or_else(|| invalid_argument("credentials must be {token} or {username, password}"))?
         .authorization_header()
         .map_err(|e| credentials_error(&e))
 }

@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect};
+use kubeopen::auth::{CredentialPart, CredentialsError};
 use wasm_bindgen::prelude::*;
 
 /// The stable error codes JavaScript callers switch on.
@@ -27,7 +28,8 @@ pub enum KubeopenErrorCode {
     InvalidAddress,
     /// A rewrite context (server, target, page URL, cluster domain) that is not usable.
     InvalidContext,
-    /// Browser rules that cannot be built (bad server, unsafe token, rule id out of range).
+    /// Browser rules that cannot be built (bad server, rule id out of range; credentials that
+    /// cannot be sent are `InvalidCredentials`).
     InvalidRules,
     /// A JavaScript argument of the wrong type or shape.
     InvalidArgument,
@@ -136,6 +138,32 @@ pub(crate) fn kubeopen_error(code: KubeopenErrorCode, message: &str, detail: &[(
         let _ = Reflect::set(&err, &"detail".into(), &detail_obj);
     }
     err.into()
+}
+
+/// `InvalidCredentials`, with `detail: {part: "token" | "username" | "password", at?}` (where in
+/// the value; the value itself is a secret and never repeated). Both kinds at once has no part.
+pub(crate) fn credentials_error(e: &CredentialsError) -> JsValue {
+    let (part, at) = match *e {
+        CredentialsError::TokenAndBasic => (None, None),
+        CredentialsError::Empty { part } => (Some(part), None),
+        CredentialsError::ControlCharacter { part, at, .. }
+        | CredentialsError::NonAscii { part, at, .. }
+        | CredentialsError::Whitespace { part, at }
+        | CredentialsError::ColonInUsername { part, at } => (Some(part), Some(at)),
+    };
+    let mut detail = Vec::new();
+    if let Some(part) = part {
+        let part = match part {
+            CredentialPart::Token => "token",
+            CredentialPart::Username => "username",
+            CredentialPart::Password => "password",
+        };
+        detail.push(("part", JsValue::from(part)));
+    }
+    if let Some(at) = at {
+        detail.push(("at", (at as u32).into()));
+    }
+    kubeopen_error(KubeopenErrorCode::InvalidCredentials, &e.to_string(), &detail)
 }
 
 /// A wrong-typed argument.

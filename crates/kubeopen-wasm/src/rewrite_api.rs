@@ -1,5 +1,5 @@
-//! `rewriteUrl`, `rewriteLocation`, `rewriteCss`, `rewriteHtml`, `HtmlRewriter` and
-//! `browserRules` (core `rewrite`, `rules`).
+//! `rewriteUrl`, `rewriteLocation`, `rewriteSrcset`, `rewriteCss`, `rewriteHtml`, `HtmlRewriter`
+//! and `browserRules` (core `rewrite`, `rules`).
 //!
 //! A rewrite context is parsed once and kept: the hot path (`rewriteUrl` on every URL of a page)
 //! sends the packed context with each call, and when it equals the last one the prepared
@@ -7,14 +7,15 @@
 
 use std::cell::RefCell;
 
+use kubeopen::auth::Credentials;
 use kubeopen::rewrite::html::HtmlRewriter;
 use kubeopen::rewrite::{
-    RewriteContext, RewriteError, rewrite_css, rewrite_html, rewrite_location, rewrite_url,
+    RewriteContext, RewriteError, rewrite_css, rewrite_html, rewrite_location, rewrite_srcset, rewrite_url,
 };
 use kubeopen::rules::{RulesError, RulesInput, browser_rules};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{KubeopenErrorCode, invalid_argument, kubeopen_error};
+use crate::error::{KubeopenErrorCode, credentials_error, invalid_argument, kubeopen_error};
 use crate::packed::{SEP, fields};
 use crate::proxy_api::unpack_target;
 
@@ -39,6 +40,12 @@ export interface RewriteContext {
 export function rewriteUrl(url: string, ctx: RewriteContext): string;
 /** `rewriteUrl` for a `Location` header value. */
 export function rewriteLocation(location: string, ctx: RewriteContext): string;
+/**
+ * Rewrites every candidate URL of a `srcset` or `imagesrcset` value (`"/a.png 1x, /b.png 2x"`)
+ * as `rewriteUrl` would; descriptors, commas and spacing are kept byte for byte.
+ * Throws `InvalidContext`.
+ */
+export function rewriteSrcset(value: string, ctx: RewriteContext): string;
 /** Rewrites `url(…)`, `@import` and `image-set()` references in a style sheet; the rest is unchanged byte for byte. */
 export function rewriteCss(css: string, ctx: RewriteContext): string;
 /** Rewrites every URL-bearing attribute, `srcset`, `style`, `<style>`, `<meta http-equiv=refresh>` and `<base href>` of a page. */
@@ -61,15 +68,21 @@ export class HtmlRewriter {
   free(): void;
 }
 
-/** What `browserRules` needs: the server, the target shown in the tab, the tab, an optional bearer token and the first rule id. */
-export interface BrowserRulesInput {
+/**
+ * What `browserRules` needs: the server, the target shown in the tab, the tab, the credentials
+ * to send (as `authorizationHeader` takes them: a bearer `token`, or `username` and `password`,
+ * or none, e.g. for `kubectl proxy`) and the first rule id. Empty strings count as not given.
+ */
+export type BrowserRulesInput = {
   server: string;
   target: Target;
   tabId: number;
-  token?: string;
   /** The binding uses this id and the next two. */
   firstRuleId: number;
-}
+} & (
+  | { token?: string; username?: undefined; password?: undefined }
+  | { username: string; password: string; token?: undefined }
+);
 
 /** A `chrome.declarativeNetRequest.Rule` (session rule), as `updateSessionRules` takes it. */
 export interface BrowserRule {
@@ -88,9 +101,11 @@ export interface BrowserRule {
 }
 
 /**
- * The declarativeNetRequest session rules for one bound tab: attach the token (and ask for gzip)
- * inside the target's prefix, leave other proxy paths alone, redirect everything else on the
- * server's origin into the prefix. Nothing for other tabs or origins. Throws `InvalidRules`.
+ * The declarativeNetRequest session rules for one bound tab: attach the credentials as
+ * `Authorization` (and ask for gzip) inside the target's prefix, leave other proxy paths alone,
+ * redirect everything else on the server's origin into the prefix. Nothing for other tabs or
+ * origins. Throws `InvalidRules` (server, rule id) and `InvalidCredentials` (values that could
+ * inject a header, or a token together with basic auth; `detail` as for `authorizationHeader`).
  */
 export function browserRules(input: BrowserRulesInput): BrowserRule[];
 "#;
@@ -160,6 +175,13 @@ pub fn rewrite_location_packed(packed: &str) -> Result<String, JsValue> {
     with_context(ctx, |ctx| rewrite_location(value, ctx).into_owned())
 }
 
+/// Packed: 8 context fields, then the `srcset` value.
+#[wasm_bindgen(js_name = "__rewriteSrcset", skip_typescript)]
+pub fn rewrite_srcset_packed(packed: &str) -> Result<String, JsValue> {
+    let (ctx, value) = split_call(packed)?;
+    with_context(ctx, |ctx| rewrite_srcset(value, ctx).into_owned())
+}
+
 /// The packed context and the style sheet, separately (a style sheet may contain NUL).
 #[wasm_bindgen(js_name = "__rewriteCss", skip_typescript)]
 pub fn rewrite_css_packed(ctx: &str, css: &str) -> Result<String, JsValue> {
@@ -207,8 +229,8 @@ impl HtmlRewriterHandle {
     }
 }
 
-/// Packed: server, kind, namespace, name, scheme, port, tab id, token (`""` none), first rule id.
-/// Returns the rules as JSON.
+/// Packed: server, kind, namespace, name, scheme, port, tab id, token, username, password (each
+/// `""` for none), first rule id. Returns the rules as JSON.
 #[wasm_bindgen(js_name = "__browserRules", skip_typescript)]
 pub fn browser_rules_packed(packed: &str) -> Result<String, JsValue> {
     let [
@@ -220,6 +242,8 @@ pub fn browser_rules_packed(packed: &str) -> Result<String, JsValue> {
         port,
         tab_id,
         token,
+        username,
+        password,
         first_rule_id,
     ] = fields(packed, "browserRules")?;
     let target = unpack_target([kind, namespace, name, scheme, port])?;
@@ -228,18 +252,28 @@ pub fn browser_rules_packed(packed: &str) -> Result<String, JsValue> {
             .parse::<u32>()
             .map_err(|_| invalid_argument(&format!("input.{what} must be a whole number ≥ 0, got {value:?}")))
     };
+    let credentials = Credentials::from_parts(given(token), given(username), given(password))
+        .map_err(|e| credentials_error(&e))?;
     let input = RulesInput {
         server,
         target: &target,
         tab_id: number(tab_id, "tabId")?,
-        authorization: (!token.is_empty()).then(|| format!("Bearer {token}")),
+        credentials: credentials.as_ref(),
         first_rule_id: number(first_rule_id, "firstRuleId")?,
     };
     let rules = browser_rules(&input).map_err(|e| rules_error(&e))?;
     serde_json::to_string(&rules).map_err(|e| invalid_argument(&format!("browserRules: {e}")))
 }
 
+/// A packed optional field: `""` is not given.
+fn given(value: &str) -> Option<&str> {
+    Some(value).filter(|v| !v.is_empty())
+}
+
 fn rules_error(e: &RulesError) -> JsValue {
     // The message never repeats a credential (the core's errors carry only its byte offset).
-    kubeopen_error(KubeopenErrorCode::InvalidRules, &e.to_string(), &[])
+    match e {
+        RulesError::Credentials(e) => credentials_error(e),
+        _ => kubeopen_error(KubeopenErrorCode::InvalidRules, &e.to_string(), &[]),
+    }
 }

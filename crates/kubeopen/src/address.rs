@@ -9,7 +9,7 @@
 //! | `NAME.NS[:PORT][/PATH]` | `grafana.monitoring:3000/d/x` | service |
 //! | `NAME.NS.svc[:PORT][/PATH]` | `grafana.monitoring.svc:3000` | service |
 //! | `NAME.NS.svc.CLUSTER-DOMAIN[:PORT][/PATH]` | `grafana.monitoring.svc.cluster.local` | service |
-//! | any of the three above after `http://` or `https://` | `https://argocd-server.argocd.svc/` | service, with that scheme |
+//! | any of the three above after `http://` or `https://` | `https://argocd-server.argocd.svc/` | service, with that scheme (and port 443 here: see below) |
 //! | `SEGMENT[/PATH]` with `-n NS`, `--namespace NS` or `--namespace=NS`, or alone | `https:web:8443 -n prod` | service |
 //! | a full proxy URL | `https://10.0.0.1:6443/api/v1/nodes/n1/proxy/` | as in the URL |
 //!
@@ -19,6 +19,15 @@
 //! lowercased, every other part is taken exactly as typed and validated like the API server
 //! validates names ([`crate::target`]). A first word that is a kind (`svc`, `pod`, `node`, …)
 //! followed by `/` is always read as that kind, never as a service named `svc`.
+//!
+//! **A URL with a scheme and no port means the scheme's default port**: `http://web.demo.svc/`
+//! is service port 80, `https://argocd-server.argocd.svc/` port 443 — that is where the URL
+//! connects inside the cluster, and browsers drop a default port from every URL they show or
+//! hand over (`http://web.demo.svc:80/` arrives as `http://web.demo.svc/`), so "no port" cannot
+//! mean anything else there. Forms *without* a scheme (`web.demo.svc`, `svc/demo/web`, `web`)
+//! keep an empty port, which the API server reads as the service's one unnamed port
+//! (`../spec/apiserver-proxy.md` §2.2). The rewriter maps in-cluster URLs the same way
+//! ([`crate::rewrite::rewrite_url`]).
 
 use std::borrow::Cow;
 
@@ -502,7 +511,15 @@ fn resolve_host_form<'a>(
         form: HOST_FORM,
         source,
     };
-    let port = port.map(Port::parse).transpose().map_err(target_error)?;
+    // A URL without a port connects to its scheme's default port (see the module docs).
+    let port = match (port, scheme) {
+        (Some(port), _) => Some(Port::parse(port)),
+        (None, Some(Scheme::Http)) => Some(Port::number(80)),
+        (None, Some(Scheme::Https)) => Some(Port::number(443)),
+        (None, None) => None,
+    }
+    .transpose()
+    .map_err(target_error)?;
     // Borrowed: `fqdn` is a prefix of `host`, with the name at `..dot` and the namespace after it.
     let namespace_at = dot + 1..dot + 1 + namespace.len();
     let target = match (&lower, host.get(namespace_at), host.get(..dot)) {

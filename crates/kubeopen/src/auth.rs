@@ -138,6 +138,10 @@ pub enum CredentialsError {
         /// Byte offset in the user name.
         at: usize,
     },
+    /// A bearer token and a user name or password together: which one to send would be a guess,
+    /// so client-go refuses it (`transport.Config`), and so does kubeopen.
+    #[error("username/password or bearer token may be set, but not both")]
+    TokenAndBasic,
 }
 
 impl Credentials {
@@ -158,6 +162,43 @@ impl Credentials {
         Ok(Credentials::Bearer {
             token: trimmed.to_owned(),
         })
+    }
+
+    /// Credentials from optional parts, as a form or a JavaScript caller gives them: a token
+    /// (taken as pasted, like [`Credentials::bearer`]), or a user name and password (a missing
+    /// password is empty, as client-go sends it), or nothing (`None`: send no `Authorization`,
+    /// e.g. through `kubectl proxy`). Both kinds at once are refused, as client-go does; every
+    /// value is checked as [`Credentials::authorization_header`] checks it.
+    ///
+    /// ```
+    /// use kubeopen::auth::{Credentials, CredentialsError};
+    /// assert_eq!(Credentials::from_parts(Some("abc\n"), None, None)?, Some(Credentials::Bearer { token: "abc".into() }));
+    /// assert_eq!(
+    ///     Credentials::from_parts(None, Some("admin"), None)?,
+    ///     Some(Credentials::Basic { username: "admin".into(), password: String::new() }),
+    /// );
+    /// assert_eq!(Credentials::from_parts(None, None, None)?, None);
+    /// assert_eq!(Credentials::from_parts(Some("abc"), Some("admin"), Some("pw")), Err(CredentialsError::TokenAndBasic));
+    /// # Ok::<(), CredentialsError>(())
+    /// ```
+    pub fn from_parts(
+        token: Option<&str>,
+        username: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Option<Credentials>, CredentialsError> {
+        match (token, username.is_some() || password.is_some()) {
+            (Some(_), true) => Err(CredentialsError::TokenAndBasic),
+            (Some(token), false) => Credentials::bearer(token).map(Some),
+            (None, true) => {
+                let basic = Credentials::Basic {
+                    username: username.unwrap_or_default().to_owned(),
+                    password: password.unwrap_or_default().to_owned(),
+                };
+                basic.authorization_header()?;
+                Ok(Some(basic))
+            }
+            (None, false) => Ok(None),
+        }
     }
 
     /// The value of the `Authorization` header, after checking that it cannot inject a header.
@@ -216,7 +257,7 @@ impl CredentialsError {
             CredentialsError::ColonInUsername { part, at } => {
                 CredentialsError::ColonInUsername { part, at: at + by }
             }
-            e @ CredentialsError::Empty { .. } => e,
+            e @ (CredentialsError::Empty { .. } | CredentialsError::TokenAndBasic) => e,
         }
     }
 }

@@ -285,11 +285,15 @@ pub struct OpenableEndpoint {
 /// Every service port that looks like HTTP(S), with its proxy URL on `server` and a scheme guess,
 /// in list order. The heuristic, in order:
 ///
-/// 1. **Services that cannot be proxied are skipped**: `ExternalName` services and services
-///    without a selector (the API server proxies to Endpoints whose addresses are pods of the
-///    service — spec §2.2 — and neither has those; e.g. `default/kubernetes`), and names that
-///    are not valid service names. **Headless** services (`clusterIP: None`) *are* listed: the
-///    proxy goes through Endpoints, never the cluster IP.
+/// 1. **Services that cannot be proxied are skipped**: `ExternalName` services (they have no
+///    Endpoints), `default/kubernetes` (its Endpoints are the API servers' own addresses, written
+///    without a `targetRef`, and the proxy only dials addresses that are pods — spec §2.2 step 4)
+///    and names that are not valid service names. **Services without a selector are listed**:
+///    the proxy reads Endpoints, not the selector, and Endpoints written by hand (or by another
+///    controller) whose addresses name pods of the namespace are proxied like any others; a
+///    service list cannot tell whether they do, so opening one may answer 503 "no endpoints
+///    available". **Headless** services (`clusterIP: None`) are listed too: the proxy goes
+///    through Endpoints, never the cluster IP.
 /// 2. **Only TCP ports** (`protocol` absent or `TCP`).
 /// 3. **`appProtocol` decides when set**: `http`, `http2`, `h2c`, `kubernetes.io/h2c`,
 ///    `kubernetes.io/ws`, `websocket`, `grpc-web` → http; `https`, `kubernetes.io/wss` → https;
@@ -327,12 +331,15 @@ pub fn openable_endpoints(
     let mut out = Vec::new();
     for service in &services.items {
         let spec = &service.spec;
-        if spec.service_type.as_deref() == Some("ExternalName") || spec.selector.is_empty() {
+        if spec.service_type.as_deref() == Some("ExternalName") {
             continue;
         }
         let Some(namespace) = service.metadata.namespace.as_deref() else {
             continue;
         };
+        if (namespace, service.metadata.name.as_str()) == ("default", "kubernetes") {
+            continue;
+        }
         let Ok(base) = Target::service(namespace, &service.metadata.name) else {
             continue;
         };

@@ -237,8 +237,14 @@ fn openable_endpoints_skip_what_the_proxy_cannot_reach() {
     let mut external = service("apps", "external", vec![port("http", 80)]);
     external.spec.service_type = Some("ExternalName".into());
     external.spec.external_name = Some("example.com".into());
-    let mut manual = service("default", "kubernetes", vec![port("https", 443)]);
+    // The API servers' own service: Endpoints without targetRef, never proxied (spec §2.2).
+    let mut kubernetes = service("default", "kubernetes", vec![port("https", 443)]);
+    kubernetes.spec.selector.clear();
+    // No selector, Endpoints written by hand (demo/web-unnamed): proxyable, so listed.
+    let mut manual = service("demo", "web-unnamed", vec![port("", 80)]);
     manual.spec.selector.clear();
+    // Another service named `kubernetes`, not in `default`, is an ordinary one.
+    let other_kubernetes = service("apps", "kubernetes", vec![port("https", 443)]);
     let mut headless = service("apps", "db-ui", vec![port("http", 8080)]);
     headless.spec.cluster_ip = Some("None".into());
     let mut no_namespace = service("x", "nons", vec![port("http", 80)]);
@@ -249,7 +255,9 @@ fn openable_endpoints_skip_what_the_proxy_cannot_reach() {
     let open = openable_endpoints(
         &list(vec![
             external,
+            kubernetes,
             manual,
+            other_kubernetes,
             headless,
             no_namespace,
             bad_name,
@@ -258,8 +266,23 @@ fn openable_endpoints_skip_what_the_proxy_cannot_reach() {
         SERVER,
     )
     .unwrap();
-    let names: Vec<&str> = open.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["db-ui"], "only the headless service is proxyable");
+    let names: Vec<(&str, &str, u16)> = open
+        .iter()
+        .map(|e| (e.namespace.as_str(), e.name.as_str(), e.port))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("demo", "web-unnamed", 80),
+            ("apps", "kubernetes", 443),
+            ("apps", "db-ui", 8080)
+        ],
+        "the selectorless, the other `kubernetes` and the headless service are proxyable"
+    );
+    assert_eq!(
+        open[0].url,
+        format!("{SERVER}/api/v1/namespaces/demo/services/web-unnamed:80/proxy/")
+    );
 }
 
 #[test]

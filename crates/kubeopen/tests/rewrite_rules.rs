@@ -7,6 +7,7 @@
     reason = "test helpers outside #[test] functions fail loudly on purpose"
 )]
 
+use kubeopen::auth::{CredentialPart, Credentials, CredentialsError};
 use kubeopen::rules::{RULES_PER_BINDING, Rule, RuleAction, RulesError, RulesInput, browser_rules, rule_ids};
 use kubeopen::segment::Scheme;
 use kubeopen::target::{Port, Target};
@@ -19,12 +20,15 @@ fn grafana() -> Target {
         .with_port(Some(Port::number(3000).unwrap()))
 }
 
-fn rules(server: &str, target: &Target, authorization: Option<&str>) -> Vec<Rule> {
+fn rules(server: &str, target: &Target, token: Option<&str>) -> Vec<Rule> {
+    let credentials = token.map(|token| Credentials::Bearer {
+        token: token.to_owned(),
+    });
     browser_rules(&RulesInput {
         server,
         target,
         tab_id: 42,
-        authorization: authorization.map(str::to_owned),
+        credentials: credentials.as_ref(),
         first_rule_id: 1000,
     })
     .unwrap()
@@ -48,7 +52,7 @@ const ALL_TYPES: [&str; 13] = [
 
 #[test]
 fn exact_json() {
-    let rules = rules("https://10.0.0.1:6443/", &grafana(), Some("Bearer abc.def"));
+    let rules = rules("https://10.0.0.1:6443/", &grafana(), Some("abc.def"));
     let condition = |regex: &str| json!({"regexFilter": regex, "isUrlFilterCaseSensitive": true, "tabIds": [42], "resourceTypes": ALL_TYPES});
     let want = json!([
         {
@@ -82,7 +86,7 @@ fn exact_json() {
     assert_eq!(request_headers.len(), 1);
     assert_eq!(request_headers[0].header, "Accept-Encoding");
     // Debug output never shows the token.
-    let rules = self::rules("https://10.0.0.1:6443", &grafana(), Some("Bearer sekrit"));
+    let rules = self::rules("https://10.0.0.1:6443", &grafana(), Some("sekrit"));
     assert!(!format!("{rules:?}").contains("sekrit"));
 }
 
@@ -99,7 +103,7 @@ fn ids_are_stable_and_reversible() {
         server: "https://h",
         target: &node,
         tab_id: 1,
-        authorization: None,
+        credentials: None,
         first_rule_id,
     };
     assert!(matches!(browser_rules(&input(0)), Err(RulesError::RuleId { .. })));
@@ -111,19 +115,70 @@ fn ids_are_stable_and_reversible() {
 }
 
 #[test]
+fn basic_auth_sets_a_basic_header() {
+    let basic = Credentials::Basic {
+        username: "admin".into(),
+        password: "pä:ss".into(),
+    };
+    let rules = browser_rules(&RulesInput {
+        server: "https://h",
+        target: &grafana(),
+        tab_id: 1,
+        credentials: Some(&basic),
+        first_rule_id: 1,
+    })
+    .unwrap();
+    let RuleAction::ModifyHeaders { request_headers } = &rules[0].action else {
+        panic!()
+    };
+    assert_eq!(request_headers[0].header, "Authorization");
+    // base64("admin:pä:ss") with ä as UTF-8, like client-go.
+    assert_eq!(request_headers[0].value, "Basic YWRtaW46cMOkOnNz");
+    assert!(!format!("{rules:?}").contains("YWRtaW46cMOkOnNz"));
+}
+
+#[test]
 fn refuses_header_injection() {
-    for bad in ["Bearer x\r\nCookie: a", "Bearer x\n", "Bearer\u{0}x", ""] {
-        let result = browser_rules(&RulesInput {
+    let bearer = |token: &str| Credentials::Bearer { token: token.into() };
+    let basic = |username: &str, password: &str| Credentials::Basic {
+        username: username.into(),
+        password: password.into(),
+    };
+    for (credentials, part, at) in [
+        (bearer("x\r\nCookie: a"), CredentialPart::Token, Some(1)),
+        (bearer("x\n"), CredentialPart::Token, Some(1)),
+        (bearer("\u{0}x"), CredentialPart::Token, Some(0)),
+        (bearer("a b"), CredentialPart::Token, Some(1)),
+        (bearer(""), CredentialPart::Token, None),
+        (basic("admin\r\nX: 1", "pw"), CredentialPart::Username, Some(5)),
+        (basic("admin", "pw\n"), CredentialPart::Password, Some(2)),
+        (basic("ad:min", "pw"), CredentialPart::Username, Some(2)),
+        (basic("", "pw"), CredentialPart::Username, None),
+    ] {
+        let err = browser_rules(&RulesInput {
             server: "https://h",
             target: &grafana(),
             tab_id: 1,
-            authorization: Some(bad.to_owned()),
+            credentials: Some(&credentials),
             first_rule_id: 1,
-        });
-        let err = result.unwrap_err();
-        assert!(matches!(err, RulesError::Authorization { .. }), "{bad:?}");
+        })
+        .unwrap_err();
+        let RulesError::Credentials(inner) = &err else {
+            panic!("{credentials:?}: {err:?}")
+        };
+        let (got_part, got_at) = match *inner {
+            CredentialsError::Empty { part } => (part, None),
+            CredentialsError::ControlCharacter { part, at, .. }
+            | CredentialsError::NonAscii { part, at, .. }
+            | CredentialsError::Whitespace { part, at }
+            | CredentialsError::ColonInUsername { part, at } => (part, Some(at)),
+            CredentialsError::TokenAndBasic => panic!("{credentials:?}: {err:?}"),
+        };
+        assert_eq!((got_part, got_at), (part, at), "{credentials:?}");
         // The secret is not in the message.
-        assert!(!bad.is_empty() && !err.to_string().contains(bad) || bad.is_empty());
+        for secret in ["Cookie", "X: 1", "pw"] {
+            assert!(!err.to_string().contains(secret), "{err}");
+        }
     }
 }
 
@@ -167,7 +222,7 @@ fn outcome(rules: &[Rule], url: &str) -> Outcome {
 
 #[test]
 fn what_the_rules_do() {
-    let rules = rules("https://10.0.0.1:6443", &grafana(), Some("Bearer t"));
+    let rules = rules("https://10.0.0.1:6443", &grafana(), Some("t"));
     let p = "https://10.0.0.1:6443/api/v1/namespaces/monitoring/services/grafana:3000/proxy";
     use Outcome::*;
     let cases = [

@@ -8,6 +8,7 @@
 import { browserRules, parseProxyUrl, proxyUrl } from "kubeopen/manual";
 import { ext } from "../messages.js";
 import { getCluster } from "./clusters.js";
+import { forThisBrowser } from "./firefox-rules.js";
 
 /**
  * @typedef {import("../messages.js").Binding} Binding
@@ -107,18 +108,15 @@ function slotIds(firstRuleId) {
 }
 
 /**
- * The token `browserRules` attaches. Basic credentials are refused here rather than sent
- * unauthenticated: the package's `browserRules` only takes a bearer token so far.
+ * The credentials `browserRules` sends as `Authorization`, in the shape it takes: a token, a user
+ * name and password, or none (e.g. `kubectl proxy`: it authenticates itself).
  * @param {ClusterRecord} cluster
+ * @returns {{ token: string } | { username: string, password: string } | {}}
  */
-function tokenOf(cluster) {
+function credentialsOf(cluster) {
   const c = cluster.credentials;
-  if (c === null) return undefined; // e.g. `kubectl proxy`: it authenticates itself
-  if ("token" in c) return c.token;
-  throw new BindingError(
-    "Unsupported",
-    `cluster "${cluster.name}" uses a user name and password; tabs can only be bound with a token so far`,
-  );
+  if (c === null) return {};
+  return "token" in c ? { token: c.token } : { username: c.username, password: c.password };
 }
 
 /**
@@ -132,11 +130,12 @@ function rulesFor(b, cluster) {
     server: b.server,
     target: b.target,
     tabId: b.tabId,
-    token: tokenOf(cluster),
     firstRuleId: b.firstRuleId,
+    ...credentialsOf(cluster),
   });
   if (rules.length > SLOT) throw new BindingError("Internal", `browserRules returned ${rules.length} rules; slots hold ${SLOT}`);
-  return /** @type {chrome.declarativeNetRequest.Rule[]} */ (/** @type {unknown} */ (rules));
+  // Firefox names finer request types (an `<img srcset>` is `imageset`): see firefox-rules.js.
+  return /** @type {chrome.declarativeNetRequest.Rule[]} */ (/** @type {unknown} */ (forThisBrowser(rules)));
 }
 
 /**

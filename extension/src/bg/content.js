@@ -2,7 +2,7 @@
 // The content scripts' side in the background: registers the isolated-world link fixer and the
 // page-world script for the known clusters' servers, and answers the link fixer with the core.
 // Content scripts only ever get URLs and a yes/no "this tab is bound" back: never a credential.
-import { rewriteHtml, rewriteUrl } from "kubeopen/manual";
+import { rewriteSrcset, rewriteUrl } from "kubeopen/manual";
 import { MessageType, ext } from "../messages.js";
 import { bindingForTab } from "./bindings.js";
 import { getCluster, listClusters } from "./clusters.js";
@@ -60,19 +60,6 @@ async function senderBinding(sender) {
 /** @param {Binding} binding */
 async function clusterDomainOf(binding) {
   return (await getCluster(binding.clusterId))?.clusterDomain || "cluster.local";
-}
-
-/**
- * A `srcset` through the core's HTML rewriter (the package has no srcset function of its own):
- * the value goes in as an attribute and comes back out, escaped and unescaped symmetrically.
- * @param {string} srcset @param {import("kubeopen/manual").RewriteContext} ctx
- */
-function rewriteSrcset(srcset, ctx) {
-  const escaped = srcset.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-  const html = rewriteHtml(`<img srcset="${escaped}">`, ctx);
-  const m = /^<img srcset="([^"]*)">$/.exec(html);
-  if (!m) return srcset;
-  return m[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
 /**
@@ -152,7 +139,8 @@ async function syncRegistration() {
       id: ISOLATED_SCRIPT,
       js: ["content/isolated.js"],
       matches,
-      runAt: "document_start",
+      // Not document_start: see the top of content/isolated.js.
+      runAt: "document_idle",
       allFrames: true,
       persistAcrossSessions: false,
     },

@@ -101,23 +101,10 @@ export async function openInTab(input, tabId, clusterId) {
   }
   const resolved = await resolveInput(input, clusterId);
   const { cluster, path } = resolved;
-  const target = withImpliedPort(url, resolved.target);
-  const binding = await bindTab(tabId, cluster, target);
-  return { binding, url: proxyUrl(cluster.server, target, path) };
-}
-
-/**
- * An in-cluster URL reaches us as the browser canonicalised it, without its scheme's default
- * port (`http://web.demo.svc:80/` arrives as `http://web.demo.svc/`); in the cluster that URL
- * connects to service port 80, so that is the port, not "" (which the API server reads as "the
- * unnamed port"). The core leaves the port empty for a URL without one; this puts it back.
- * @param {string} input @param {Target} target
- * @returns {Target}
- */
-function withImpliedPort(input, target) {
-  const scheme = /^(https?):\/\//i.exec(input)?.[1]?.toLowerCase();
-  if (!scheme || (target.port !== undefined && target.port !== "")) return target;
-  return { ...target, port: scheme === "https" ? "443" : "80" };
+  // An in-cluster URL without a port (browsers drop `:80`) already has its scheme's default port
+  // from the core (crates/kubeopen/src/address.rs).
+  const binding = await bindTab(tabId, cluster, resolved.target);
+  return { binding, url: proxyUrl(cluster.server, resolved.target, path) };
 }
 
 /** @param {string} url */

@@ -1,9 +1,15 @@
 // @ts-check
-// The isolated-world link fixer of a bound tab (document_start). It rewrites the URL attributes
-// of elements as they appear, so that hovering, copying and opening links in new tabs give the
-// proxy URL, not the API server's root. It holds no URL logic: values go to the background in
-// batches and the core rewrites them there (the page's CSP may forbid wasm here). It also tells
-// the page-world script whether the tab is bound; never anything secret.
+// The isolated-world link fixer of a bound tab. It rewrites the URL attributes of elements as
+// they appear, so that hovering, copying and opening links in new tabs give the proxy URL, not
+// the API server's root. It holds no URL logic: values go to the background in batches and the
+// core rewrites them there (the page's CSP may forbid wasm here). It also tells the page-world
+// script whether the tab is bound; never anything secret.
+//
+// It runs at document_idle, not document_start: injecting it creates an isolated world with the
+// extension's bindings, which at document_start stood between the response and the parser (the
+// largest part of the bound tab's extra load time, tests/bench/extension.bench.mjs). Nothing it
+// fixes is needed earlier: the network rules bring every load into the prefix, the page-world
+// script keeps the page's own URLs there, and it scans the whole document when it starts.
 (function () {
   const ext = /** @type {typeof chrome} */ (/** @type {any} */ (globalThis).browser ?? globalThis.chrome);
 
@@ -31,6 +37,12 @@
     .flatMap(([tag, attrs]) => attrs.map((a) => `${tag.toLowerCase()}[${a}]`))
     .join(",");
   const ATTRIBUTE_NAMES = [...new Set(Object.values(ATTRIBUTES).flat())];
+  /**
+   * The attributes whose change loads the resource again (an image re-selected from `srcset` is a
+   * new request for the fixed URL): fixed once the page has loaded, so that second load never
+   * holds up the page's load event.
+   */
+  const RELOADING = new Set(["IMG src", "IMG srcset", "SOURCE srcset", "VIDEO poster"]);
   /** Answers kept per page URL (relative URLs depend on it); cleared past this size. */
   const CACHE_LIMIT = 4000;
   /** Values per message, so one huge page does not make one huge message. */
@@ -43,6 +55,28 @@
   let pending = [];
   let scheduled = false;
   let bound = false;
+  /** @type {{ el: Element, attribute: string, value: string, fixed: string }[]} fixes held until the load event */
+  let afterLoad = [];
+
+  /**
+   * Replaces `value` by `fixed`, unless the page has changed the attribute since; a fix that
+   * reloads a resource waits for the page's load event.
+   * @param {Element} el @param {string} attribute @param {string} value @param {string} fixed
+   */
+  function apply(el, attribute, value, fixed) {
+    if (fixed === value || el.getAttribute(attribute) !== value) return;
+    if (document.readyState !== "complete" && RELOADING.has(`${el.tagName} ${attribute}`)) {
+      if (afterLoad.push({ el, attribute, value, fixed }) === 1) addEventListener("load", applyHeld, { once: true });
+      return;
+    }
+    el.setAttribute(attribute, fixed);
+  }
+
+  function applyHeld() {
+    const held = afterLoad;
+    afterLoad = [];
+    for (const { el, attribute, value, fixed } of held) apply(el, attribute, value, fixed);
+  }
 
   /** @param {Element} el @param {string} attribute */
   function consider(el, attribute) {
@@ -51,7 +85,7 @@
     const key = attribute === "srcset" ? "\0" + value : value;
     const known = cachedFor === location.href ? cache.get(key) : undefined;
     if (known !== undefined) {
-      if (known !== value) el.setAttribute(attribute, known);
+      apply(el, attribute, value, known);
       return;
     }
     pending.push({ el, attribute, value });
@@ -97,8 +131,7 @@
     srcsets.forEach((s, i) => remember("\0" + s, answer.srcsets[i], "\0"));
     for (const { el, attribute, value } of batch) {
       const fixed = cache.get(attribute === "srcset" ? "\0" + value : value);
-      // The page may have changed the attribute since: only replace what was sent.
-      if (fixed !== undefined && fixed !== value && el.getAttribute(attribute) === value) el.setAttribute(attribute, fixed);
+      if (fixed !== undefined) apply(el, attribute, value, fixed);
     }
   }
 

@@ -39,7 +39,11 @@ const FORMS: &[Row] = &[
     ("grafana.monitoring.svc.cluster.local:3000/", Kind::Service, Some("monitoring"), "grafana:3000", "/", None, None),
     ("Grafana.Monitoring.SVC.Cluster.Local.", Kind::Service, Some("monitoring"), "grafana", "", None, None),
     ("http://grafana.monitoring:3000/d/x", Kind::Service, Some("monitoring"), "http:grafana:3000", "/d/x", None, None),
-    ("https://argocd-server.argocd.svc/", Kind::Service, Some("argocd"), "https:argocd-server:", "/", None, None),
+    // A URL without a port connects to the scheme's default port (browsers drop `:80`/`:443`).
+    ("https://argocd-server.argocd.svc/", Kind::Service, Some("argocd"), "https:argocd-server:443", "/", None, None),
+    ("http://web.demo.svc/", Kind::Service, Some("demo"), "http:web:80", "/", None, None),
+    ("http://web.demo.svc.cluster.local?x", Kind::Service, Some("demo"), "http:web:80", "", Some("x"), None),
+    ("http://web.demo:80/", Kind::Service, Some("demo"), "http:web:80", "/", None, None),
     ("HTTP://grafana.monitoring.svc.cluster.local:3000?x#y", Kind::Service, Some("monitoring"), "http:grafana:3000", "", Some("x"), Some("y")),
     ("grafana", Kind::Service, Some("default"), "grafana", "", None, None),
     ("grafana:3000/d/x", Kind::Service, Some("default"), "grafana:3000", "/d/x", None, None),
