@@ -56,7 +56,7 @@ layer clippy         check cargo clippy --workspace --all-targets --all-features
 # kubeopen-wasm builds two modules by feature (`url`, default; `cluster`): all of it, and the
 # cluster module alone (what scripts/build-wasm.sh builds), so a cfg slip cannot hide.
 layer clippy-wasm    check bash -c 'cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --all-features --locked -- -D warnings && cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --no-default-features --features cluster --locked -- -D warnings'
-layer cargo-test     cargo cargo test --workspace --locked
+layer cargo-test     cargo cargo test --workspace --locked --no-fail-fast
 layer wasm-browser   cargo cargo test -p kubeopen-wasm --target wasm32-unknown-unknown --all-features --locked
 layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
 layer consumers      node  node --test --test-reporter=tap --test-concurrency=1 tests/consumers/*.test.mjs

@@ -199,6 +199,8 @@ test("the backend never receives Authorization", async () => {
 test("nothing token-like is reachable from the page's own JavaScript", async () => {
   await app.goto(`${prefix}/`);
   await settled(app, "ws-result");
+  // The link fixer, injected once the page has loaded, tells the page world whether it is bound.
+  await app.waitForFunction(() => /** @type {any} */ (window).__seenConfig.length >= 1, undefined, { timeout: TIMEOUT });
   const found = await app.evaluate((token) => {
     const places = {
       config: JSON.stringify(/** @type {any} */ (window).__seenConfig),

@@ -110,6 +110,11 @@ test("Firefox: srcset is inside the prefix (rewritten as the HTML streamed in)",
   assert.ok(await until(`document.querySelector("header img").decode().then(() => true, () => false)`));
 });
 
+test("Firefox: a link the app adds at run time is fixed by the link fixer (injected once the page loaded)", async () => {
+  await firefox.bidi.evaluate(app, `(() => { const a = document.createElement("a"); a.id = "added"; a.href = "/home"; document.body.append(a); return true; })()`);
+  assert.equal(await until(`(() => { const h = document.getElementById("added").getAttribute("href"); return h === "/home" ? null : h; })()`), `${prefixPath}/home`);
+});
+
 test("Firefox: pushState stays inside the prefix", async () => {
   await firefox.bidi.evaluate(app, `(document.getElementById("push").click(), true)`);
   assert.equal(await firefox.bidi.evaluate(app, `location.pathname`), `${prefixPath}/virtual/route`);

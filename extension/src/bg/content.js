@@ -9,9 +9,14 @@ import { getCluster, listClusters } from "./clusters.js";
 import { onClustersChanged } from "./store.js";
 import { startFirefoxFilter } from "./firefox-filter.js";
 
-/** The registration ids (fixed: re-registering replaces them). */
+/** The registration id (fixed: re-registering replaces it). */
 const PAGE_SCRIPT = "kubeopen-page";
+/** Registered by earlier versions; removed if still there. */
 const ISOLATED_SCRIPT = "kubeopen-isolated";
+/** The isolated-world link fixer, injected once a frame has loaded (see injectLinkFixer). */
+const LINK_FIXER = "content/isolated.js";
+/** A frame whose load never completes (a hanging image) gets the link fixer this long after DOMContentLoaded. */
+const LINK_FIXER_FALLBACK_MS = 1000;
 /** At most this many values per request, each at most this long: a page cannot make us work unboundedly. */
 const MAX_VALUES = 1000;
 const MAX_VALUE_LENGTH = 16 * 1024;
@@ -108,8 +113,8 @@ export const contentHandlers = {
 };
 
 /**
- * Registers both content scripts for every known cluster's server, or removes them when there
- * is none. Dynamic registration, because the servers are the person's.
+ * Registers the page-world script for every known cluster's server, or removes it when there is
+ * none. Dynamic registration, because the servers are the person's.
  */
 async function syncRegistration() {
   const scripting = ext.scripting;
@@ -119,8 +124,9 @@ async function syncRegistration() {
     .sort();
   const existing = await scripting.getRegisteredContentScripts({ ids: [PAGE_SCRIPT, ISOLATED_SCRIPT] });
   const same =
-    existing.length === 2 &&
-    existing.every((s) => JSON.stringify([...(s.matches ?? [])].sort()) === JSON.stringify(matches));
+    existing.length === 1 &&
+    existing[0].id === PAGE_SCRIPT &&
+    JSON.stringify([...(existing[0].matches ?? [])].sort()) === JSON.stringify(matches);
   if (same) return;
   if (existing.length > 0) await scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
   if (matches.length === 0) return;
@@ -135,17 +141,86 @@ async function syncRegistration() {
       allFrames: true,
       persistAcrossSessions: false,
     },
-    {
-      id: ISOLATED_SCRIPT,
-      js: ["content/isolated.js"],
-      matches,
-      // Not document_start: see the top of content/isolated.js.
-      runAt: "document_idle",
-      allFrames: true,
-      persistAcrossSessions: false,
-    },
   ];
   await scripting.registerContentScripts(scripts);
+}
+
+/**
+ * Whether `url` is inside the API paths of a known cluster's server: the frames the page-world
+ * script is registered for (matchPatternFor), which the link fixer joins.
+ * @param {string} url
+ */
+async function onKnownServer(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  for (const c of await listClusters()) {
+    let s;
+    try {
+      s = new URL(c.server);
+    } catch {
+      continue;
+    }
+    const base = s.pathname.replace(/\/+$/, "");
+    if (u.protocol === s.protocol && u.hostname === s.hostname && u.pathname.startsWith(`${base}/api/v1/`)) return true;
+  }
+  return false;
+}
+
+/**
+ * Injects the isolated-world link fixer into a frame of a known cluster's server once the frame
+ * has loaded. Not a registered content script: injecting one creates an isolated world with the
+ * extension's bindings and then messages the background, all before the page's load event
+ * (document_start: before the parser even starts; document_idle: just before `load`). That was
+ * most of a bound tab's extra load time (tests/bench/extension.bench.mjs), and nothing it does
+ * is needed earlier: the network rules bring every load into the prefix, the page-world script
+ * keeps the page's own URLs there, and the fixer scans the whole document when it starts. It
+ * asks whether its tab is bound itself (and tells the page-world script); a second injection
+ * into the same document does nothing.
+ * @param {{ tabId: number, frameId: number, url: string }} details
+ */
+async function injectLinkFixer({ tabId, frameId, url }) {
+  if (tabId < 0 || !(await onKnownServer(url))) return;
+  try {
+    await ext.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [LINK_FIXER] });
+  } catch {
+    // The frame went away or navigated meanwhile: its next load brings the fixer.
+  }
+}
+
+/**
+ * Listens for loaded frames (synchronously, at start-up: a restarted service worker only gets
+ * events for listeners added in its first turn).
+ */
+function startLinkFixer() {
+  const nav = ext.webNavigation;
+  if (!nav?.onCompleted) return;
+  const filter = { url: [{ pathContains: "/api/v1/" }] };
+  /** Frames past DOMContentLoaded whose load has not completed yet: `tabId:frameId` → fallback timer. */
+  const loading = new Map();
+  const settle = (/** @type {string} */ key) => {
+    clearTimeout(loading.get(key));
+    loading.delete(key);
+  };
+  nav.onCompleted.addListener((details) => {
+    settle(`${details.tabId}:${details.frameId}`);
+    void injectLinkFixer(details);
+  }, filter);
+  // A frame whose load never completes (a hanging image) still gets the fixer, a little later,
+  // if it still shows that document.
+  nav.onDOMContentLoaded.addListener((details) => {
+    const key = `${details.tabId}:${details.frameId}`;
+    settle(key);
+    const timer = setTimeout(async () => {
+      loading.delete(key);
+      const frame = await nav.getFrame({ tabId: details.tabId, frameId: details.frameId }).catch(() => null);
+      if (frame?.url === details.url) await injectLinkFixer(details);
+    }, LINK_FIXER_FALLBACK_MS);
+    loading.set(key, timer);
+  }, filter);
 }
 
 /** @type {Promise<void>} */
@@ -163,5 +238,6 @@ function queueRegistration() {
 export function startContent(ready) {
   onClustersChanged(() => void queueRegistration());
   queueRegistration();
+  startLinkFixer();
   startFirefoxFilter(ready, bindingForTab, clusterDomainOf);
 }

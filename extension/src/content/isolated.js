@@ -5,12 +5,12 @@
 // core rewrites them there (the page's CSP may forbid wasm here). It also tells the page-world
 // script whether the tab is bound; never anything secret.
 //
-// It runs at document_idle, not document_start: injecting it creates an isolated world with the
-// extension's bindings, which at document_start stood between the response and the parser (the
-// largest part of the bound tab's extra load time, tests/bench/extension.bench.mjs). Nothing it
-// fixes is needed earlier: the network rules bring every load into the prefix, the page-world
-// script keeps the page's own URLs there, and it scans the whole document when it starts.
+// The background injects it once the frame has loaded (bg/content.js, injectLinkFixer says why),
+// so it starts with the whole document to scan. Injected twice into one document, it runs once.
 (function () {
+  const KEY = "__kubeopenLinkFixer"; // this isolated world's own global: the page cannot see it
+  if (/** @type {any} */ (globalThis)[KEY]) return;
+  /** @type {any} */ (globalThis)[KEY] = true;
   const ext = /** @type {typeof chrome} */ (/** @type {any} */ (globalThis).browser ?? globalThis.chrome);
 
   /**
@@ -37,12 +37,6 @@
     .flatMap(([tag, attrs]) => attrs.map((a) => `${tag.toLowerCase()}[${a}]`))
     .join(",");
   const ATTRIBUTE_NAMES = [...new Set(Object.values(ATTRIBUTES).flat())];
-  /**
-   * The attributes whose change loads the resource again (an image re-selected from `srcset` is a
-   * new request for the fixed URL): fixed once the page has loaded, so that second load never
-   * holds up the page's load event.
-   */
-  const RELOADING = new Set(["IMG src", "IMG srcset", "SOURCE srcset", "VIDEO poster"]);
   /** Answers kept per page URL (relative URLs depend on it); cleared past this size. */
   const CACHE_LIMIT = 4000;
   /** Values per message, so one huge page does not make one huge message. */
@@ -55,27 +49,13 @@
   let pending = [];
   let scheduled = false;
   let bound = false;
-  /** @type {{ el: Element, attribute: string, value: string, fixed: string }[]} fixes held until the load event */
-  let afterLoad = [];
 
   /**
-   * Replaces `value` by `fixed`, unless the page has changed the attribute since; a fix that
-   * reloads a resource waits for the page's load event.
+   * Replaces `value` by `fixed`, unless the page has changed the attribute since.
    * @param {Element} el @param {string} attribute @param {string} value @param {string} fixed
    */
   function apply(el, attribute, value, fixed) {
-    if (fixed === value || el.getAttribute(attribute) !== value) return;
-    if (document.readyState !== "complete" && RELOADING.has(`${el.tagName} ${attribute}`)) {
-      if (afterLoad.push({ el, attribute, value, fixed }) === 1) addEventListener("load", applyHeld, { once: true });
-      return;
-    }
-    el.setAttribute(attribute, fixed);
-  }
-
-  function applyHeld() {
-    const held = afterLoad;
-    afterLoad = [];
-    for (const { el, attribute, value, fixed } of held) apply(el, attribute, value, fixed);
+    if (fixed !== value && el.getAttribute(attribute) === value) el.setAttribute(attribute, fixed);
   }
 
   /** @param {Element} el @param {string} attribute */

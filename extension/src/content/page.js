@@ -40,8 +40,9 @@
     return out === text ? url : out;
   }
 
-  // The isolated-world script answers once it has asked the background: an unbound tab (a proxy
-  // URL of a known cluster that nothing bound) is left alone from then on.
+  // The isolated-world script (injected once the page has loaded) answers once it has asked the
+  // background: an unbound tab (a proxy URL of a known cluster that nothing bound) is left alone
+  // from then on.
   document.addEventListener("kubeopen:config", (event) => {
     const detail = /** @type {CustomEvent} */ (event).detail;
     if (typeof detail !== "string") return;
