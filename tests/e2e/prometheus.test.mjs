@@ -4,24 +4,18 @@
 // whose monitoring/prometheus pod is dialled there.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { proxyUrl } from "kubeopen";
 import { launchWithExtension } from "./chromium.mjs";
-import { fixtures, root, startSandbox } from "../support/sandbox.mjs";
+import { PROMETHEUS_TARGET as TARGET, startPrometheus } from "../support/prometheus.mjs";
+import { root, startSandbox } from "../support/sandbox.mjs";
 import { addCluster, extensionPage, openBound, startRecordingFront } from "./content-support.mjs";
 
 const extensionDir = path.join(process.env.KUBEOPEN_EXTENSION_OUT ?? path.join(root, "extension", "dist"), "chrome");
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? "/usr/bin/prometheus";
 const TOKEN = "prometheus-test-token-51c0ae";
-const TARGET = { kind: "service", namespace: "monitoring", name: "prometheus", port: "web" };
 const TIMEOUT = 20_000;
 
-let tmp = "";
-/** @type {import("node:child_process").ChildProcess | undefined} */
+/** @type {import("../support/prometheus.mjs").Prometheus | undefined} */
 let prometheus;
 /** @type {import("../support/sandbox.mjs").Sandbox} */
 let sandbox;
@@ -37,53 +31,10 @@ const responses = [];
 /** @type {{ url: string, error: string }[]} */
 const failed = [];
 
-/** A free loopback port. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {import("node:net").AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once Prometheus answers /-/ready. @param {string} url */
-async function ready(url) {
-  const until = Date.now() + TIMEOUT;
-  while (Date.now() < until) {
-    const ok = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Prometheus at ${url} not ready`);
-}
-
 before(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), "kubeopen-prometheus-"));
-  const port = await freePort();
-  const config = path.join(tmp, "prometheus.yml");
-  // The committed config with Prometheus scraping itself on this port, every second (so a query
-  // has data soon).
-  const committed = await readFile(path.join(root, "tests", "fixtures", "prometheus", "prometheus.yml"), "utf8");
-  await writeFile(config, committed.replaceAll("127.0.0.1:9090", `127.0.0.1:${port}`).replace("scrape_interval: 15s", "scrape_interval: 1s"));
-  prometheus = spawn(
-    PROMETHEUS,
-    [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${path.join(tmp, "data")}`],
-    { stdio: "ignore" },
-  );
-  await ready(`http://127.0.0.1:${port}`);
-  // The demo cluster, its prometheus pod's container port moved to Prometheus' port (the service
-  // maps its port 9090 to the named target port "web"), `serve:` paths made absolute.
-  const demo = await readFile(fixtures.demo, "utf8");
-  const fixture = demo
-    .replace("ports: [{name: web, containerPort: 9090}]", `ports: [{name: web, containerPort: ${port}}]`)
-    .replaceAll("serve: ../apps/", `serve: ${path.join(root, "tests", "fixtures", "apps")}/`);
-  assert.notEqual(fixture, demo);
-  const fixtureFile = path.join(tmp, "cluster.yaml");
-  await writeFile(fixtureFile, fixture);
-  sandbox = await startSandbox({ fixture: fixtureFile, tokens: { [TOKEN]: "prometheus-tester" } });
+  // Prometheus on a free port, and a copy of the demo cluster whose prometheus pod dials it.
+  prometheus = await startPrometheus();
+  sandbox = await startSandbox({ fixture: prometheus.fixture, tokens: { [TOKEN]: "prometheus-tester" } });
   front = await startRecordingFront(sandbox.url);
   prefix = proxyUrl(front.url, TARGET, "/").replace(/\/$/, "");
 
@@ -101,12 +52,7 @@ after(async () => {
   await browser?.close();
   await front?.close();
   await sandbox?.stop();
-  if (prometheus && prometheus.exitCode === null) {
-    const exited = new Promise((r) => prometheus?.once("exit", r));
-    prometheus.kill("SIGTERM");
-    await exited;
-  }
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await prometheus?.stop();
 });
 
 // The one request that fails through any API server: Prometheus serves its graph template as
