@@ -18,7 +18,7 @@ const BROWSERS = {
     // Firefox MV3 runs the background as an event page, not a service worker.
     background: { scripts: ["background.js"], type: "module" },
     // Only Firefox can rewrite responses as they stream (bg/firefox-filter.js).
-    extraPermissions: ["webRequest", "webRequestBlocking", "webRequestFilterResponse"],
+    extraPermissions: ["webRequestBlocking", "webRequestFilterResponse"],
     browser_specific_settings: {
       gecko: {
         id: "kubeopen@kubeopen.dev",

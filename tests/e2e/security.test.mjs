@@ -1,8 +1,8 @@
 // Threats from SECURITY.md that live in the browser and had no test of their own, in Debian's
 // Chromium with the real extension (extension/dist/chrome) against the sandbox:
-// - another site sending a person to a known cluster's proxy URL: only GET navigations are bound
-//   (a cross-site form POST gets no token), and the tab bound that way reaches that target's
-//   prefix and nothing else of the API (no CSRF on the API server);
+// - another site sending a person to a known cluster's proxy URL: a cross-site form POST gets no
+//   token, and a tab bound by a GET reaches that target's prefix and nothing else of the API (no
+//   CSRF on the API server), and a POST navigation never binds or rebinds a tab;
 // - DNS rebinding: another host name for the same server address gets no token, navigated or
 //   fetched — the rules name the server's host, not its address;
 // - the token in an answer to the extension's own pages;
@@ -65,26 +65,93 @@ test("sanity: the proxy URL needs the token", async () => {
   assert.equal((await fetch(appUrl)).status, 401);
 });
 
-test("another site's form POST to a known cluster's proxy URL is not bound: no token, 401", async () => {
-  const page = await otherSite();
-  const status = await documentStatus(page, () =>
-    page.evaluate((url) => {
-      const form = document.createElement("form");
-      form.method = "POST";
-      form.action = url;
-      const field = document.createElement("input");
-      field.name = "delete";
-      field.value = "everything";
-      form.append(field);
-      document.body.append(form);
-      form.submit();
-    }, `${prefix}/login`),
-  );
-  assert.equal(status, 401, "a POST navigation must reach the server without the token");
-  const tabId = await browser.tabIdOf(page);
-  assert.equal(await browser.bindingOf(tabId), null, "the tab is not bound");
+/**
+ * Closes `page` once the extension has handled its last navigation (it binds a tab that commits
+ * on a proxy URL, and injects into it after load): closing in the middle of that left
+ * Playwright's close waiting forever here. Waits at most 3 s for a binding to appear.
+ * @param {import("playwright-core").Page} page
+ */
+async function closeSettled(page) {
+  const tabId = await browser.tabIdOf(page).catch(() => null);
+  const end = Date.now() + 3000;
+  while (tabId !== null && Date.now() < end && !(await browser.bindingOf(tabId))) await new Promise((r) => setTimeout(r, 100));
+  await page.waitForLoadState("load");
+  await new Promise((r) => setTimeout(r, 300));
   await page.close();
+}
+
+/** Submits a form POST to `url` from `page`'s own script (after evaluate returns: it navigates away). @param {import("playwright-core").Page} page @param {string} url */
+function postForm(page, url) {
+  return page.evaluate((action) => {
+    const form = document.createElement("form");
+    form.method = "POST";
+    form.action = action;
+    const field = document.createElement("input");
+    field.name = "user";
+    field.value = "csrf";
+    form.append(field);
+    document.body.append(form);
+    setTimeout(() => form.submit(), 0);
+  }, url);
+}
+
+/** The statuses of every POST `page` sends to `url` from now on. @param {import("playwright-core").Page} page @param {string} url */
+function postsTo(page, url) {
+  /** @type {number[]} */
+  const statuses = [];
+  page.on("response", (r) => {
+    if (r.request().method() === "POST" && r.url() === url) statuses.push(r.status());
+  });
+  return statuses;
+}
+
+test("another site's form POST to a known cluster's proxy URL gets no token: 401", async () => {
+  const page = await otherSite();
+  const status = await documentStatus(page, () => postForm(page, `${prefix}/login`));
+  assert.equal(status, 401, "a POST navigation must reach the server without the token");
+  await closeSettled(page);
 });
+
+// Found while writing SECURITY.md ("A site sending you to a proxy URL"): binding a tab on any
+// committed navigation to a proxy URL, POST included, made reloading the 401 page resubmit the
+// other site's POST with the token. Only GET navigations bind (extension/src/bg/navigation.js).
+test(
+  "…and that POST does not bind the tab, so reloading it cannot resubmit it with the token",
+  async () => {
+    const page = await otherSite();
+    const url = `${prefix}/login`;
+    const statuses = postsTo(page, url);
+    await documentStatus(page, () => postForm(page, url));
+    await new Promise((r) => setTimeout(r, 1500)); // as a person would: the 401 page, then reload
+    await page.reload().catch(() => undefined);
+    await page.waitForLoadState("load");
+    const binding = await browser.bindingOf(await browser.tabIdOf(page));
+    await closeSettled(page);
+    assert.deepEqual(statuses.filter((s) => s !== 401), [], `every POST got 401: ${statuses}`);
+    assert.equal(binding, null, "the tab is not bound by a POST");
+  },
+);
+
+// Found the same way: a bound app submitting a form POST to another target's proxy URL made the
+// extension rebind the tab and reload it, resubmitting the POST with the token — one app POSTing
+// as you to any other target (even `nodes/NAME/proxy`). A POST commit now never rebinds or reloads.
+test(
+  "a proxied app cannot POST with the token to another target by submitting a form",
+  async () => {
+    const page = await otherSite();
+    await page.evaluate((url) => (location.href = url), appUrl);
+    await page.waitForURL(appUrl, { timeout: TIMEOUT });
+    await page.waitForLoadState("load");
+    const podLogin = proxyUrl(sandbox.url, { kind: "pod", namespace: "demo", name: "web-0", port: "8080" }, "/login");
+    const statuses = postsTo(page, podLogin);
+    await documentStatus(page, () => postForm(page, podLogin));
+    await page.waitForLoadState("load");
+    await new Promise((r) => setTimeout(r, 1500)); // a rebind reloads the tab shortly after
+    await closeSettled(page);
+    assert.ok(statuses.length > 0, "the POST was sent");
+    assert.deepEqual(statuses.filter((s) => s !== 401), [], `every POST to the other target got 401: ${statuses}`);
+  },
+);
 
 test("another site's link (GET) to a known cluster's proxy URL binds the tab to that target's prefix only", async () => {
   const page = await otherSite();
@@ -119,7 +186,7 @@ test("another site's link (GET) to a known cluster's proxy URL binds the tab to 
     [sandbox.url],
   );
   for (const a of attempts) {
-    assert.ok(a.url.startsWith(`${prefix}/`), `${a.asked} was sent into the prefix, not to the API: ${a.url}`);
+    assert.ok(a.url.startsWith(`${prefix}/`), `${a.asked} must be sent into the prefix, not to the API; it went to ${a.url}`);
     assert.equal(a.apiAnswer, false, `${a.asked} got an answer of the API server: ${JSON.stringify(a)}`);
   }
   await page.close();

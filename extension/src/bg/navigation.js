@@ -10,6 +10,12 @@
 // app later is a proxy URL opened in an unbound tab, which open-rules.js binds again. (A page of
 // the server's origin outside every proxy path only commits when its request left before the
 // tab's rules existed, e.g. a tab that is inheriting: that is not leaving.)
+//
+// Only GET navigations bind or rebind. A form POST (from another site, or from a bound app to
+// another target) that lands on a proxy URL went without the token and got 401; binding the tab
+// then — or reloading it after a rebind — would resubmit that POST *with* the token: a CSRF on
+// whatever the token may `create`. So a non-GET commit never binds, never reloads, and leaves
+// the target it was bound to (SECURITY.md, tests/e2e/security.test.mjs).
 import { parseProxyUrl, proxyUrl, resolveAddress } from "kubeopen/manual";
 import { ext } from "../messages.js";
 import { clusterForServer, defaultCluster, getCluster } from "./clusters.js";
@@ -113,15 +119,48 @@ function isTransient(url) {
 }
 
 /**
+ * Each tab's latest main-frame request (webNavigation does not say the method): tab → request.
+ * In memory only: a navigation's request and its commit happen within one service-worker life.
+ * @type {Map<number, { url: string, method: string }>}
+ */
+const mainFrameRequests = new Map();
+
+/** @param {string} url */
+function withoutFragment(url) {
+  const hash = url.indexOf("#");
+  return hash === -1 ? url : url.slice(0, hash);
+}
+
+/**
+ * Did this commit come from a form submission or another non-GET request? Script-submitted forms
+ * are not always `form_submit` transitions, hence the request's method as well.
+ * @param {{ tabId: number, url: string, transitionType?: string }} details
+ */
+function notAGet({ tabId, url, transitionType }) {
+  const request = mainFrameRequests.get(tabId);
+  mainFrameRequests.delete(tabId);
+  if (transitionType === "form_submit") return true;
+  return request !== undefined && request.method !== "GET" && request.url === withoutFragment(url);
+}
+
+/**
  * A main-frame navigation committed in a tab: keep, move or drop its binding (see the top).
- * @param {{ tabId: number, frameId: number, url: string }} details
+ * @param {{ tabId: number, frameId: number, url: string, transitionType?: string }} details
  * @param {(tabId: number, binding: Binding) => void} stillBound called when the tab stays bound
  */
-async function committed({ tabId, frameId, url }, stillBound) {
+async function committed(details, stillBound) {
+  const { tabId, frameId, url } = details;
   if (frameId !== 0) return;
+  const posted = notAGet(details);
   const binding = await bindingForTab(tabId);
   if (isTransient(url)) return;
   const parsed = parseProxyUrl(url);
+  if (posted) {
+    // The app's own forms stay inside its prefix; anything else is leaving, without a rebind.
+    if (binding && parsed && sameTarget(binding, parsed.server, parsed.target)) stillBound(tabId, binding);
+    else if (binding && !(!parsed && sameOrigin(url, binding.server))) await unbindTab(tabId);
+    return;
+  }
   if (!binding) {
     // Back into an app from another site may restore the page from the back/forward cache,
     // with no request the open rules could catch: bind the tab to it all the same.
@@ -190,6 +229,13 @@ async function createdFromTab({ sourceTabId, tabId, url }) {
  * @param {(what: string, e: unknown) => void} report
  */
 export function startNavigation(ready, stillBound, report) {
+  ext.webRequest.onBeforeRequest.addListener(
+    ({ tabId, url, method }) => {
+      if (tabId >= 0) mainFrameRequests.set(tabId, { url: withoutFragment(url), method });
+      return undefined; // observe only: never blocks or changes a request
+    },
+    { urls: ["<all_urls>"], types: ["main_frame"] },
+  );
   ext.webNavigation.onCommitted.addListener((details) => {
     ready.then(() => committed(details, stillBound)).catch((e) => report("commit", e));
   });
