@@ -290,3 +290,13 @@ test("bad input is refused with the core's reason and advice, never echoing a se
   }
   await page.close();
 });
+
+test("the options page warns that apps on one API server share an origin (SECURITY.md)", async () => {
+  const page = await optionsPage();
+  const warning = page.locator("#shared-origin");
+  assert.ok(await warning.isVisible(), "the warning is shown");
+  const text = (await warning.textContent()) ?? "";
+  assert.match(text, /share one origin/);
+  assert.match(text, /cookies and local storage are shared/);
+  await page.close();
+});
