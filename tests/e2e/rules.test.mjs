@@ -6,20 +6,15 @@
 // target's proxy path, and not the bound tab once the rules are removed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { browserRules, proxyUrl } from "kubeopen";
 import { launchWithExtension } from "./chromium.mjs";
+import { startRecorder } from "./bindings-support.mjs";
+import { startSandbox } from "../support/sandbox.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const extensionDir = path.join(root, "tests", "fixtures", "rules-extension");
-const sandboxBin = path.join(root, "target", "debug", "kubeopen-sandbox");
-const fixture = path.join(root, "tests", "fixtures", "clusters", "demo.yaml");
 
 const TOKEN = "rules-test-token-4f1c9a";
 const TARGET = { kind: "service", namespace: "demo", name: "web", port: "http" };
@@ -40,67 +35,9 @@ let tabA;
 let tabB;
 let tabIdA;
 let tabIdB;
-let tmp;
 let server; // the sandbox base URL, no trailing slash
 let appUrl; // proxyUrl(server, TARGET, "/")
 let prefix; // appUrl without the trailing slash
-
-/** Starts the sandbox on port 0 and resolves with its URL once it says it listens. */
-async function startSandbox(tokenFile) {
-  const child = spawn(
-    sandboxBin,
-    ["--listen", "127.0.0.1:0", "--fixture", fixture, "--token-auth-file", tokenFile, "--verbose"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start:\n${stdout}\n${stderr}`)), TIMEOUT);
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      const m = /kubeopen-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sandbox exited with ${code}:\n${stdout}\n${stderr}`));
-    });
-  });
-  return {
-    url,
-    log: () => stderr,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-/** A loopback server on another port that records the headers of every request it gets. */
-async function startRecorder() {
-  const requests = [];
-  const srv = createServer((req, res) => {
-    requests.push({ url: req.url ?? "", headers: req.headers });
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end("<!doctype html><title>other origin</title><p>other origin</p>");
-  });
-  await new Promise((resolve) => srv.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const { port } = /** @type {import("node:net").AddressInfo} */ (srv.address());
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        srv.closeAllConnections();
-        srv.close(() => resolve(undefined));
-      }),
-  };
-}
 
 /** The tab id of the tab whose title is `title`, asked from the extension's service worker. */
 async function tabIdByTitle(title) {
@@ -120,11 +57,7 @@ async function settled(page, id) {
 }
 
 before(async () => {
-  if (!existsSync(sandboxBin)) throw new Error(`${sandboxBin} missing: run cargo build -p kubeopen-sandbox`);
-  tmp = await mkdtemp(path.join(tmpdir(), "kubeopen-rules-"));
-  const tokenFile = path.join(tmp, "tokens.csv");
-  await writeFile(tokenFile, `${TOKEN},rules-tester,uid-1,"system:masters"\n`);
-  sandbox = await startSandbox(tokenFile);
+  sandbox = await startSandbox({ tokens: { [TOKEN]: "rules-tester" } });
   server = sandbox.url;
   appUrl = proxyUrl(server, TARGET, "/");
   prefix = appUrl.replace(/\/$/, "");
@@ -154,7 +87,6 @@ after(async () => {
   await browser?.close();
   await otherOrigin?.close();
   await sandbox?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 test("sanity: without a token the sandbox answers the proxy URL with 401", async () => {

@@ -82,25 +82,34 @@ pub(crate) fn with_exchange(
     call: impl FnOnce(&str) -> Result<String, JsValue>,
 ) -> usize {
     or_failed(EXCHANGE.with_borrow_mut(|buffer| {
-        // `encodeInto` writes UTF-8; anything else is a caller that skipped `api.js`.
-        let input = buffer
-            .get(..len)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .ok_or_else(|| invalid_argument(&format!("{what}: malformed call")))?;
-        let answer = call(input)?;
-        if buffer.len() < answer.len() {
-            buffer.resize(answer.len(), 0);
-        }
-        if let Some(slot) = buffer.get_mut(..answer.len()) {
-            slot.copy_from_slice(answer.as_bytes());
-        }
-        let ascii = answer.len() < ASCII_ANSWER && answer.is_ascii();
-        Ok(if ascii {
-            answer.len() | ASCII_ANSWER
-        } else {
-            answer.len()
-        })
+        let answer = call(packed_input(buffer, len, what)?)?;
+        Ok(write_answer(buffer, &answer))
     }))
+}
+
+/// The packed input: the first `len` bytes of the exchange buffer, which must be UTF-8
+/// (`encodeInto` writes UTF-8; anything else is a caller that skipped `api.js`).
+fn packed_input<'a>(buffer: &'a [u8], len: usize, what: &str) -> Result<&'a str, JsValue> {
+    buffer
+        .get(..len)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .ok_or_else(|| invalid_argument(&format!("{what}: malformed call")))
+}
+
+/// Writes `answer` over the exchange buffer (growing it if need be) and returns its length, with
+/// [`ASCII_ANSWER`] set when it is ASCII.
+fn write_answer(buffer: &mut Vec<u8>, answer: &str) -> usize {
+    if buffer.len() < answer.len() {
+        buffer.resize(answer.len(), 0);
+    }
+    if let Some(slot) = buffer.get_mut(..answer.len()) {
+        slot.copy_from_slice(answer.as_bytes());
+    }
+    if answer.len() < ASCII_ANSWER && answer.is_ascii() {
+        answer.len() | ASCII_ANSWER
+    } else {
+        answer.len()
+    }
 }
 
 /// [`with_exchange`] for a call that writes its answer into a string kept from call to call
@@ -113,23 +122,8 @@ pub(crate) fn with_exchange_into(
     SCRATCH.with_borrow_mut(|answer| {
         answer.clear();
         let result = or_failed(EXCHANGE.with_borrow_mut(|buffer| {
-            let input = buffer
-                .get(..len)
-                .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                .ok_or_else(|| invalid_argument(&format!("{what}: malformed call")))?;
-            call(input, answer)?;
-            if buffer.len() < answer.len() {
-                buffer.resize(answer.len(), 0);
-            }
-            if let Some(slot) = buffer.get_mut(..answer.len()) {
-                slot.copy_from_slice(answer.as_bytes());
-            }
-            let ascii = answer.len() < ASCII_ANSWER && answer.is_ascii();
-            Ok(if ascii {
-                answer.len() | ASCII_ANSWER
-            } else {
-                answer.len()
-            })
+            call(packed_input(buffer, len, what)?, answer)?;
+            Ok(write_answer(buffer, answer))
         }));
         // Keep a usual answer's room, not a huge one's.
         if answer.capacity() > SCRATCH_KEEP {
