@@ -3,7 +3,8 @@
 //     the baseline is a second Chromium with only the core's `browserRules` installed for its tab
 //     (tests/fixtures/rules-extension), so the difference is everything kubeopen adds (its
 //     content scripts, open rules, listeners). Loads alternate between the two browsers; each
-//     figure is the median of the per-pair ratios (with their quartiles: this machine is noisy)
+//     figure is the median of the per-pair ratios (with its 95 % bootstrap confidence interval
+//     and the quartiles of single pairs: this machine is noisy)
 //     of `loadEventEnd` (navigation start → load done) and of the moment the app's own
 //     `fetch('/api/data')` answered (its resource timing `responseEnd`). Shown too, without a
 //     budget: when the page first answered the bench after `load` (Playwright's round trip plus
@@ -27,7 +28,7 @@ import { browserRules, proxyUrl } from "kubeopen";
 import { CHROMIUM, QUIET_ARGS } from "../e2e/chromium.mjs";
 import { addCluster, eventually, launchBrowser, root, startSandbox } from "../e2e/bindings-support.mjs";
 import { PROMETHEUS_TARGET as PROM, startPrometheus } from "../support/prometheus.mjs";
-import { median } from "./harness.mjs";
+import { median, medianCi95 } from "./harness.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -159,7 +160,10 @@ function quantile(xs, q) {
 }
 
 /** @param {number[]} xs */
-const spreadOf = (xs) => ({ ratioMin: Math.min(...xs), ratioMax: Math.max(...xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) });
+const spreadOf = (xs) => {
+  const [ciLow, ciHigh] = medianCi95(xs);
+  return { ratioMin: Math.min(...xs), ratioMax: Math.max(...xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75), ciLow, ciHigh };
+};
 
 // The demo cluster with its prometheus pod dialling our Prometheus (scraping at the committed
 // 15 s, not the test's 1 s: less work beside the loads).
@@ -240,7 +244,8 @@ try {
   };
   const f = (/** @type {number} */ n) => n.toFixed(1);
   console.log(`demo app, ${ROUNDS} alternating loads (medians):`);
-  const q = (/** @type {{ q1: number, q3: number }} */ x) => `quartiles ${x.q1.toFixed(2)}–${x.q3.toFixed(2)}`;
+  const q = (/** @type {{ q1: number, q3: number, ciLow: number, ciHigh: number }} */ x) =>
+    `median's 95 % CI ${x.ciLow.toFixed(3)}–${x.ciHigh.toFixed(3)}, quartiles ${x.q1.toFixed(2)}–${x.q3.toFixed(2)}`;
   console.log(`  load event       kubeopen ${f(loadMs.kubeopen)} ms  rules only ${f(loadMs.rulesOnly)} ms  ratio ${loadRatio.toFixed(3)} (${q(results.load)}; budget 1.10) ${results.load.pass ? "PASS" : "FAIL"}`);
   console.log(`  app fetch done   kubeopen ${f(appMs.kubeopen)} ms  rules only ${f(appMs.rulesOnly)} ms  ratio ${appRatio.toFixed(3)} (${q(results.appReady)}; budget 1.10) ${results.appReady.pass ? "PASS" : "FAIL"}`);
   console.log(`  answered after load  kubeopen ${f(afterMs.kubeopen)} ms  rules only ${f(afterMs.rulesOnly)} ms  ratio ${afterRatio.toFixed(3)} (${q(results.pageAnsweredAfterLoad)}; no budget)`);

@@ -14,6 +14,31 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * A 95 % bootstrap confidence interval of the median of `xs`: how far the median itself could
+ * move on a rerun, which the spread of single samples overstates. Deterministic (a fixed-seed
+ * generator), so the same samples always give the same interval.
+ * @param {number[]} xs @param {number} [resamples]
+ * @returns {[number, number]}
+ */
+export function medianCi95(xs, resamples = 2000) {
+  let seed = 0x2545f491;
+  const random = () => {
+    // xorshift32: plenty for resampling, and reproducible.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  const medians = [];
+  for (let r = 0; r < resamples; r++) {
+    const sample = xs.map(() => xs[Math.floor(random() * xs.length)]);
+    medians.push(median(sample));
+  }
+  medians.sort((a, b) => a - b);
+  return [medians[Math.floor(0.025 * resamples)], medians[Math.ceil(0.975 * resamples) - 1]];
+}
+
 /** Nanoseconds per call of `fn` over `iterations` calls. @param {() => unknown} fn @param {number} iterations */
 function timeOnce(fn, iterations) {
   let sink;
