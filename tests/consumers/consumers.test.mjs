@@ -25,7 +25,7 @@ const EXPECTED = {
   version: "0.1.0",
   code: "InvalidSegment",
   // `new Cluster({server, token}).listServices("demo")`, names sorted, and a wrong token's error.
-  services: ["no-endpoints", "web", "web-multi", "web-unnamed"],
+  services: ["brotli", "identity", "no-endpoints", "web", "web-multi", "web-unnamed"],
   clusterCode: "Unauthorized",
 };
 const TOKEN = "consumer-token";

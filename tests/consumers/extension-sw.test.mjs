@@ -72,5 +72,5 @@ test("MV3 service worker: a Cluster call to the API server", { timeout: 90_000 }
     30_000,
     "listServices from the service worker",
   );
-  assert.deepEqual(services, ["no-endpoints", "web", "web-multi", "web-unnamed"]);
+  assert.deepEqual(services, ["brotli", "identity", "no-endpoints", "web", "web-multi", "web-unnamed"]);
 });

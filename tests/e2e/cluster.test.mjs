@@ -128,11 +128,11 @@ function checkRun(r) {
   assert.match(r.gitVersion, /^v1\./);
   assert.deepEqual(r.versions, ["v1"]);
   assert.equal(r.namespaces, 6);
-  assert.deepEqual(r.services, ["no-endpoints", "web", "web-multi", "web-unnamed"]);
+  assert.deepEqual(r.services, ["brotli", "identity", "no-endpoints", "web", "web-multi", "web-unnamed"]);
   assert.ok(r.pods.includes("web-0"));
   assert.deepEqual(r.nodes, ["node-1"]);
   assert.deepEqual(r.info, ["Dashboard"]);
-  assert.deepEqual(r.open, ["no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100", "web-unnamed:80"]);
+  assert.deepEqual(r.open, ["brotli:80", "identity:80", "no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100", "web-unnamed:80"]);
   assert.equal(r.pageStatus, 200);
   assert.equal(r.pageHtml, true);
   assert.deepEqual(r.idle, { status: 503, code: "ServiceUnavailable", message: 'no endpoints available for service "no-endpoints"' });

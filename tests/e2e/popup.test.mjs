@@ -154,7 +154,13 @@ test("pods and nodes are reachable too", async () => {
   await page.locator('#results [role="option"]').first().waitFor();
   await page.getByRole("tab", { name: "Pods" }).click();
   await page.locator("#results .option .label", { hasText: "web-0:8080" }).waitFor();
-  assert.deepEqual(await page.locator("#results .option .label").allTextContents(), ["web-0:8080", "web-0:9100"]);
+  assert.deepEqual(await page.locator("#results .option .label").allTextContents(), [
+    "brotli-0:8080",
+    "identity-0:8080",
+    "identity-1:8080",
+    "web-0:8080",
+    "web-0:9100",
+  ]);
   assert.equal(await page.locator("#pod-namespace").inputValue(), "demo");
   await page.locator("#pod-namespace").selectOption("monitoring");
   await page.locator("#results .option .label", { hasText: "prometheus-0:9090" }).waitFor();

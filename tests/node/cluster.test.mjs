@@ -471,7 +471,7 @@ test("Cluster: every method against the sandbox", async () => {
   const all = await cluster.listServices();
   assert.ok(all.items.some((s) => s.metadata.namespace === "monitoring" && s.metadata.name === "prometheus"));
   const demo = await cluster.listServices("demo");
-  assert.deepEqual(demo.items.map((s) => s.metadata.name).sort(), ["no-endpoints", "web", "web-multi", "web-unnamed"]);
+  assert.deepEqual(demo.items.map((s) => s.metadata.name).sort(), ["brotli", "identity", "no-endpoints", "web", "web-multi", "web-unnamed"]);
   const web = demo.items.find((s) => s.metadata.name === "web");
   assert.deepEqual(web?.spec.ports, [{ name: "http", port: 80, protocol: "TCP", appProtocol: "http", targetPort: "http" }]);
   const pods = await cluster.listPods("demo");
@@ -487,7 +487,7 @@ test("Cluster: every method against the sandbox", async () => {
   const open = await cluster.openableEndpoints("demo");
   assert.deepEqual(
     open.map((e) => `${e.name}:${e.port}`),
-    ["no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100", "web-unnamed:80"],
+    ["brotli:80", "identity:80", "no-endpoints:80", "web:80", "web-multi:80", "web-multi:9100", "web-unnamed:80"],
   );
   // web-unnamed has no selector but hand-written Endpoints naming a pod: listed, and really
   // proxyable at the URL listed.
@@ -499,7 +499,8 @@ test("Cluster: every method against the sandbox", async () => {
   const openAll = await cluster.openableEndpoints();
   assert.ok(openAll.some((e) => e.namespace === "monitoring" && e.name === "prometheus" && e.port === 9090));
 
-  const page = await cluster.proxyFetch(open[1].target, "/");
+  const webEndpoint = open.find((e) => e.name === "web");
+  const page = await cluster.proxyFetch(/** @type {NonNullable<typeof webEndpoint>} */ (webEndpoint).target, "/");
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<html/i);
   assert.equal(await responseError(page), null);
@@ -648,7 +649,7 @@ test("Cluster over TLS, in a process that trusts the sandbox's CA (NODE_EXTRA_CA
   assert.ok(tlsSandbox.url.startsWith("https://"));
   const result = JSON.parse(String(out));
   assert.match(result.git, /^v1\./);
-  assert.equal(result.services, 4);
+  assert.equal(result.services, 6);
   assert.equal(result.status, 200);
   assert.equal(result.denied, "Unauthorized");
 });

@@ -39,6 +39,10 @@ pub fn is_discovery_path(path: &str) -> bool {
             | "/api/v1/"
             | "/apis"
             | "/apis/"
+            | "/apis/discovery.k8s.io"
+            | "/apis/discovery.k8s.io/"
+            | "/apis/discovery.k8s.io/v1"
+            | "/apis/discovery.k8s.io/v1/"
             | "/healthz"
             | "/livez"
             | "/readyz"
@@ -61,7 +65,30 @@ pub fn discovery(path: &str, server_addr: SocketAddr) -> Option<Response<Body>> 
         "/apis" | "/apis/" => json_ok(&json!({
             "kind": "APIGroupList",
             "apiVersion": "v1",
-            "groups": []
+            "groups": [discovery_group()]
+        })),
+        "/apis/discovery.k8s.io" | "/apis/discovery.k8s.io/" => {
+            let mut g = discovery_group();
+            if let Value::Object(m) = &mut g {
+                let mut out = Map::new();
+                out.insert("kind".into(), json!("APIGroup"));
+                out.insert("apiVersion".into(), json!("v1"));
+                out.extend(std::mem::take(m));
+                g = Value::Object(out);
+            }
+            json_ok(&g)
+        }
+        "/apis/discovery.k8s.io/v1" | "/apis/discovery.k8s.io/v1/" => json_ok(&json!({
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": "discovery.k8s.io/v1",
+            "resources": [{
+                "name": "endpointslices",
+                "singularName": "endpointslice",
+                "namespaced": true,
+                "kind": "EndpointSlice",
+                "verbs": ["get", "list"]
+            }]
         })),
         "/api/v1" | "/api/v1/" => json_ok(&resource_list()),
         "/healthz" | "/livez" | "/readyz" => {
@@ -80,6 +107,12 @@ pub fn discovery(path: &str, server_addr: SocketAddr) -> Option<Response<Body>> 
         ),
         _ => return None,
     })
+}
+
+/// The one API group the sandbox serves besides the core group.
+fn discovery_group() -> Value {
+    let v1 = json!({"groupVersion": "discovery.k8s.io/v1", "version": "v1"});
+    json!({"name": "discovery.k8s.io", "versions": [v1.clone()], "preferredVersion": v1})
 }
 
 fn resource_list() -> Value {
@@ -107,6 +140,7 @@ fn resource_list() -> Value {
             r("nodes", "node", false, "Node", &rw, &["no"]),
             r("nodes/proxy", "", false, "NodeProxyOptions", &proxy_verbs, &[]),
             r("pods", "pod", true, "Pod", &rw, &["po"]),
+            r("pods/portforward", "", true, "PodPortForwardOptions", &["create", "get"], &[]),
             r("pods/proxy", "", true, "PodProxyOptions", &proxy_verbs, &[]),
             r("services", "service", true, "Service", &rw, &["svc"]),
             r("services/proxy", "", true, "ServiceProxyOptions", &proxy_verbs, &[]),
@@ -223,7 +257,7 @@ pub fn rfc3339(t: SystemTime) -> String {
     )
 }
 
-fn uid(kind: &str, m: &Meta) -> String {
+pub(crate) fn uid(kind: &str, m: &Meta) -> String {
     // FNV-1a over kind/namespace/name, printed as a UUID.
     let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     for b in kind
@@ -275,19 +309,29 @@ pub enum Kind {
     Pods,
     /// nodes
     Nodes,
+    /// endpointslices (`discovery.k8s.io/v1`)
+    EndpointSlices,
 }
 
 impl Kind {
-    /// From the plural resource name.
-    pub fn from_resource(r: &str) -> Option<Kind> {
-        Some(match r {
-            "namespaces" => Kind::Namespaces,
-            "services" => Kind::Services,
-            "endpoints" => Kind::Endpoints,
-            "pods" => Kind::Pods,
-            "nodes" => Kind::Nodes,
+    /// From the API group (`""` for the core group) and the plural resource name.
+    pub fn from_resource(group: &str, r: &str) -> Option<Kind> {
+        Some(match (group, r) {
+            ("", "namespaces") => Kind::Namespaces,
+            ("", "services") => Kind::Services,
+            ("", "endpoints") => Kind::Endpoints,
+            ("", "pods") => Kind::Pods,
+            ("", "nodes") => Kind::Nodes,
+            ("discovery.k8s.io", "endpointslices") => Kind::EndpointSlices,
             _ => return None,
         })
+    }
+    /// `apiVersion`.
+    fn api_version(self) -> &'static str {
+        match self {
+            Kind::EndpointSlices => "discovery.k8s.io/v1",
+            _ => "v1",
+        }
     }
     /// Cluster-scoped?
     pub fn cluster_scoped(self) -> bool {
@@ -300,6 +344,7 @@ impl Kind {
             Kind::Endpoints => "Endpoints",
             Kind::Pods => "Pod",
             Kind::Nodes => "Node",
+            Kind::EndpointSlices => "EndpointSlice",
         }
     }
 }
@@ -421,12 +466,18 @@ fn objects<'a>(c: &'a Cluster, kind: Kind, created: &str, age: &str) -> Vec<Obj<
                     status["podIPs"] = p.pod_ips.iter().map(|ip| json!({"ip": ip})).collect();
                 }
                 let n = p.containers.len();
+                let ready_n = if p.ready { n } else { 0 };
+                let ready = if p.ready { "True" } else { "False" };
+                status["conditions"] = json!([
+                    {"type": "Ready", "status": ready},
+                    {"type": "ContainersReady", "status": ready}
+                ]);
                 Obj {
                     meta: &p.meta,
                     json: json!({"metadata": metadata("Pod", &p.meta, created), "spec": spec, "status": status}),
                     cells: vec![
                         json!(p.meta.name),
-                        json!(format!("{n}/{n}")),
+                        json!(format!("{ready_n}/{n}")),
                         json!("Running"),
                         json!("0"),
                         json!(age),
@@ -501,6 +552,11 @@ fn objects<'a>(c: &'a Cluster, kind: Kind, created: &str, age: &str) -> Vec<Obj<
                     ],
                 }
             })
+            .collect(),
+        Kind::EndpointSlices => c
+            .endpoint_slices
+            .iter()
+            .map(|s| endpoint_slice(c, s, created, age))
             .collect(),
         Kind::Endpoints => c
             .endpoints
@@ -581,6 +637,129 @@ fn objects<'a>(c: &'a Cluster, kind: Kind, created: &str, age: &str) -> Vec<Obj<
     }
 }
 
+/// kubectl's `listWithMoreString`: at most 3 entries, then `+ N more...`; none: `<unset>`.
+fn list_with_more(items: &[String]) -> String {
+    let shown = items.iter().take(3).cloned().collect::<Vec<_>>().join(",");
+    if items.len() > 3 {
+        format!("{shown} + {} more...", items.len() - 3)
+    } else if shown.is_empty() {
+        "<unset>".to_owned()
+    } else {
+        shown
+    }
+}
+
+/// One EndpointSlice in `discovery.k8s.io/v1`'s field order.
+fn endpoint_slice<'a>(
+    c: &Cluster,
+    s: &'a crate::fixture::EndpointSlice,
+    created: &str,
+    age: &str,
+) -> Obj<'a> {
+    let mut meta = metadata("EndpointSlice", &s.meta, created);
+    let owner_uid = c
+        .services
+        .iter()
+        .find(|x| x.meta.namespace == s.meta.namespace && x.meta.name == s.service)
+        .map(|x| uid("Service", &x.meta));
+    if let Value::Object(m) = &mut meta {
+        // ObjectMeta's field order: name, generateName, namespace, uid, resourceVersion,
+        // generation, creationTimestamp, labels, ownerReferences.
+        let mut out = Map::new();
+        for key in [
+            "name",
+            "generateName",
+            "namespace",
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+            "labels",
+        ] {
+            match key {
+                "generateName" => {
+                    out.insert(key.into(), json!(format!("{}-", s.service)));
+                }
+                "generation" => {
+                    out.insert(key.into(), json!(1));
+                }
+                _ => {
+                    if let Some(v) = m.remove(key) {
+                        out.insert(key.into(), v);
+                    }
+                }
+            }
+        }
+        if let Some(owner_uid) = owner_uid {
+            out.insert(
+                "ownerReferences".into(),
+                json!([{"apiVersion": "v1", "kind": "Service", "name": s.service, "uid": owner_uid, "controller": true, "blockOwnerDeletion": true}]),
+            );
+        }
+        *m = out;
+    }
+    let endpoints = s.endpoints.as_ref().filter(|e| !e.is_empty()).map(|eps| {
+        eps.iter()
+            .map(|e| {
+                let mut v = Map::new();
+                v.insert("addresses".into(), json!([e.address]));
+                v.insert(
+                    "conditions".into(),
+                    json!({"ready": e.ready, "serving": e.ready, "terminating": false}),
+                );
+                if let Some((kind, ns, name)) = &e.target_ref {
+                    let m = Meta {
+                        name: name.clone(),
+                        namespace: ns.clone(),
+                        labels: BTreeMap::new(),
+                        resource_version: 0,
+                    };
+                    v.insert(
+                        "targetRef".into(),
+                        json!({"kind": kind, "namespace": ns, "name": name, "uid": uid(kind, &m)}),
+                    );
+                }
+                if let Some(n) = &e.node_name {
+                    v.insert("nodeName".into(), json!(n));
+                }
+                Value::Object(v)
+            })
+            .collect::<Vec<_>>()
+    });
+    let ports = s.ports.as_ref().filter(|p| !p.is_empty()).map(|ps| {
+        ps.iter()
+            .map(|p| {
+                let mut v = Map::new();
+                v.insert("name".into(), json!(p.name));
+                v.insert("protocol".into(), json!("TCP"));
+                v.insert("port".into(), json!(p.port));
+                if let Some(a) = &p.app_protocol {
+                    v.insert("appProtocol".into(), json!(a));
+                }
+                Value::Object(v)
+            })
+            .collect::<Vec<_>>()
+    });
+    let addresses: Vec<String> = s.endpoints.iter().flatten().map(|e| e.address.clone()).collect();
+    let port_cells: Vec<String> = s.ports.iter().flatten().map(|p| p.port.to_string()).collect();
+    Obj {
+        meta: &s.meta,
+        json: json!({
+            "metadata": meta,
+            "addressType": s.address_type,
+            "endpoints": endpoints,
+            "ports": ports,
+        }),
+        cells: vec![
+            json!(s.meta.name),
+            json!(s.address_type),
+            json!(list_with_more(&port_cells)),
+            json!(list_with_more(&addresses)),
+            json!(age),
+        ],
+    }
+}
+
 fn columns(kind: Kind) -> Value {
     let col = |name: &str, ty: &str, priority: u8| json!({"name": name, "type": ty, "format": if name == "Name" { "name" } else { "" }, "description": "", "priority": priority});
     let cols: Vec<Value> = match kind {
@@ -623,6 +802,13 @@ fn columns(kind: Kind) -> Value {
         ],
         Kind::Endpoints => vec![
             col("Name", "string", 0),
+            col("Endpoints", "string", 0),
+            col("Age", "string", 0),
+        ],
+        Kind::EndpointSlices => vec![
+            col("Name", "string", 0),
+            col("AddressType", "string", 0),
+            col("Ports", "string", 0),
             col("Endpoints", "string", 0),
             col("Age", "string", 0),
         ],
@@ -745,6 +931,7 @@ pub fn read(c: &Cluster, started: SystemTime, r: &Read<'_>) -> Response<Body> {
         Kind::Endpoints => "endpoints",
         Kind::Pods => "pods",
         Kind::Nodes => "nodes",
+        Kind::EndpointSlices => "endpointslices",
     };
     let table = r.accept.contains("as=Table");
     let mut objs: Vec<Obj<'_>> = objects(c, r.kind, &created, &age)
@@ -762,7 +949,7 @@ pub fn read(c: &Cluster, started: SystemTime, r: &Read<'_>) -> Response<Body> {
         if let Value::Object(m) = &mut v {
             let mut out = Map::new();
             out.insert("kind".into(), json!(r.kind.kind()));
-            out.insert("apiVersion".into(), json!("v1"));
+            out.insert("apiVersion".into(), json!(r.kind.api_version()));
             out.extend(std::mem::take(m));
             v = Value::Object(out);
         }
@@ -795,7 +982,7 @@ pub fn read(c: &Cluster, started: SystemTime, r: &Read<'_>) -> Response<Body> {
     }
     json_ok(&json!({
         "kind": format!("{}List", r.kind.kind()),
-        "apiVersion": "v1",
+        "apiVersion": r.kind.api_version(),
         "metadata": {"resourceVersion": c.resource_version.to_string()},
         "items": objs.into_iter().map(|o| o.json).collect::<Vec<_>>()
     }))

@@ -52,6 +52,8 @@ pub struct Attributes<'a> {
     pub verb: &'a str,
     /// `services`, `services/proxy`, …; `None` for a non-resource path.
     pub resource: Option<&'a str>,
+    /// The API group (`""` for the core group). Rules match resources by name in any group.
+    pub group: &'a str,
     /// Namespace (`""` = cluster scope).
     pub namespace: &'a str,
     /// Object name, if any.
@@ -199,6 +201,21 @@ impl Auth {
         self.rules.is_some()
     }
 
+    /// Authenticates a bearer token (the token file only, as kube-apiserver's token
+    /// authenticators). `Err` when auth is on and the token is unknown.
+    pub fn authenticate_token(&self, token: &str) -> Result<Option<User>, ()> {
+        if !self.enabled() {
+            return Ok(None);
+        }
+        self.tokens.get(token).cloned().map(Some).ok_or(())
+    }
+
+    /// Whether the rules allow `a` (no message; for checks made after the filter, like the
+    /// port-forward `create` check).
+    pub fn allows(&self, user: Option<&User>, a: &Attributes<'_>) -> bool {
+        self.authorize(user, a).is_ok()
+    }
+
     /// Authorizes; `Err(message)` is the 403 message kube-apiserver would give.
     pub fn authorize(&self, user: Option<&User>, a: &Attributes<'_>) -> Result<(), String> {
         let (Some(rules), Some(user)) = (&self.rules, user) else {
@@ -227,6 +244,12 @@ impl Auth {
             return Ok(());
         }
         let base = resource.split('/').next().unwrap_or(resource);
+        // schema.GroupResource.String(): `resource.group`.
+        let base = if a.group.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}.{}", a.group)
+        };
         let subject = match a.name {
             Some(n) => format!("{base} \"{n}\" is forbidden"),
             None => format!("{base} is forbidden"),
@@ -237,15 +260,98 @@ impl Auth {
             format!("in the namespace \"{}\"", a.namespace)
         };
         Err(format!(
-            "{subject}: User \"{}\" cannot {} resource \"{resource}\" in API group \"\" {scope}",
-            user.name, a.verb
+            "{subject}: User \"{}\" cannot {} resource \"{resource}\" in API group \"{}\" {scope}",
+            user.name, a.verb, a.group
         ))
+    }
+}
+
+/// The subprotocol prefix that carries a bearer token on a WebSocket handshake.
+pub const BEARER_PROTOCOL_PREFIX: &str = "base64url.bearer.authorization.k8s.io.";
+
+/// What `Sec-WebSocket-Protocol` says about a bearer token
+/// (`apiserver/pkg/authentication/request/websocket/protocol.go`).
+#[derive(Debug, PartialEq, Eq)]
+pub enum ProtocolToken {
+    /// No token entry: this authenticator has no opinion.
+    None,
+    /// A token, and the header value to set once it authenticates (every other entry, joined
+    /// by `,`).
+    Token {
+        /// The decoded token.
+        token: String,
+        /// The remaining subprotocols.
+        filtered: String,
+    },
+    /// A malformed entry (several tokens, bad base64url, not UTF-8, no other subprotocol):
+    /// an authentication error.
+    Invalid(&'static str),
+}
+
+/// Reads the token entry from every `Sec-WebSocket-Protocol` header value (call only for
+/// WebSocket requests, as the authenticator does).
+pub fn protocol_token<'a>(values: impl Iterator<Item = &'a str>) -> ProtocolToken {
+    let mut token: Option<String> = None;
+    let mut filtered: Vec<&str> = Vec::new();
+    for value in values {
+        for p in value.split(',').map(str::trim) {
+            let Some(encoded) = p.strip_prefix(BEARER_PROTOCOL_PREFIX) else {
+                filtered.push(p);
+                continue;
+            };
+            if token.is_some() {
+                return ProtocolToken::Invalid("multiple base64.bearer.authorization tokens specified");
+            }
+            let Ok(raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded) else {
+                return ProtocolToken::Invalid("invalid base64.bearer.authorization token encoding");
+            };
+            let Ok(t) = String::from_utf8(raw) else {
+                return ProtocolToken::Invalid("invalid base64.bearer.authorization token");
+            };
+            token = Some(t);
+        }
+    }
+    match token {
+        Some(t) if !t.is_empty() && filtered.is_empty() => {
+            ProtocolToken::Invalid("missing additional subprotocol")
+        }
+        Some(t) if !t.is_empty() => ProtocolToken::Token {
+            token: t,
+            filtered: filtered.join(","),
+        },
+        _ => ProtocolToken::None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protocol_tokens() {
+        // "abc" base64url without padding is "YWJj".
+        let t = |v: &str| protocol_token([v].into_iter());
+        assert_eq!(
+            t("base64url.bearer.authorization.k8s.io.YWJj, v4.channel.k8s.io"),
+            ProtocolToken::Token {
+                token: "abc".into(),
+                filtered: "v4.channel.k8s.io".into()
+            }
+        );
+        assert_eq!(t("v4.channel.k8s.io"), ProtocolToken::None);
+        assert_eq!(
+            t("base64url.bearer.authorization.k8s.io.YWJj"),
+            ProtocolToken::Invalid("missing additional subprotocol")
+        );
+        assert_eq!(
+            t("base64url.bearer.authorization.k8s.io.YWJj=,x"),
+            ProtocolToken::Invalid("invalid base64.bearer.authorization token encoding")
+        );
+        assert!(matches!(
+            t("base64url.bearer.authorization.k8s.io.YWJj,base64url.bearer.authorization.k8s.io.YWJj,x"),
+            ProtocolToken::Invalid(_)
+        ));
+    }
 
     #[test]
     fn csv_groups() {

@@ -16,7 +16,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_TYPE, HeaderValue, LOCATION};
+use hyper::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderValue, LOCATION};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -25,10 +25,17 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+use crate::fixture::Encoding;
 use crate::server::{Body, full};
 
-/// Runs the backend on an already-bound listener (plain HTTP, or TLS when `tls` is given).
-pub fn spawn(listener: TcpListener, dir: PathBuf, tls: Option<tokio_rustls::TlsAcceptor>) {
+/// Runs the backend on an already-bound listener (plain HTTP, or TLS when `tls` is given);
+/// `encoding` is the pod's `encoding:` (how its files are sent).
+pub fn spawn(
+    listener: TcpListener,
+    dir: PathBuf,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    encoding: Option<Encoding>,
+) {
     let dir = Arc::new(dir);
     tokio::spawn(async move {
         loop {
@@ -42,7 +49,7 @@ pub fn spawn(listener: TcpListener, dir: PathBuf, tls: Option<tokio_rustls::TlsA
             tokio::spawn(async move {
                 let service = service_fn(move |req| {
                     let dir = dir.clone();
-                    async move { Ok::<_, std::convert::Infallible>(route(req, &dir, local).await) }
+                    async move { Ok::<_, std::convert::Infallible>(route(req, &dir, local, encoding).await) }
                 });
                 match tls {
                     Some(acc) => {
@@ -84,7 +91,12 @@ fn query_param(q: &str, key: &str) -> Option<String> {
     })
 }
 
-async fn route(mut req: Request<Incoming>, dir: &Path, local: Option<SocketAddr>) -> Response<Body> {
+async fn route(
+    mut req: Request<Incoming>,
+    dir: &Path,
+    local: Option<SocketAddr>,
+    encoding: Option<Encoding>,
+) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
     let target = req
@@ -144,6 +156,8 @@ async fn route(mut req: Request<Incoming>, dir: &Path, local: Option<SocketAddr>
                 "items": ["alpha", "beta", "gamma"],
                 "path": path,
                 "forwardedUri": req.headers().get("x-forwarded-uri").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                // Tests check that no caller's credential ever reaches a backend.
+                "authorization": req.headers().contains_key(hyper::header::AUTHORIZATION),
             })
             .to_string(),
         ),
@@ -153,10 +167,12 @@ async fn route(mut req: Request<Incoming>, dir: &Path, local: Option<SocketAddr>
                 .insert(LOCATION, HeaderValue::from_static("/home"));
             r
         }
-        (&Method::GET | &Method::HEAD, "/home") => static_file(dir, "/home.html").await,
+        (&Method::GET | &Method::HEAD, "/home") => {
+            encoded_file(dir, "/home.html", encoding, req.headers()).await
+        }
         (_, "/_respond") => respond_as_told(&query),
         _ if req.method() == Method::GET || req.method() == Method::HEAD => {
-            static_file(dir, &path).await
+            encoded_file(dir, &path, encoding, req.headers()).await
         }
         _ => respond(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -243,34 +259,117 @@ fn content_type(p: &Path) -> &'static str {
     }
 }
 
+/// Does an `Accept-Encoding` value allow `br` (RFC 9110 §12.5.3: listed, or `*`, with q > 0)?
+fn accepts_br(h: &hyper::HeaderMap) -> bool {
+    let mut br = None;
+    let mut star = None;
+    for v in h
+        .get_all(hyper::header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        for item in v.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .or_else(|| p.trim().strip_prefix("Q="))
+                })
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            match coding.as_str() {
+                "br" => br = Some(q > 0.0),
+                "*" => star = Some(q > 0.0),
+                _ => {}
+            }
+        }
+    }
+    br.or(star).unwrap_or(false)
+}
+
+/// A static file, encoded as the pod's `encoding:` says.
+async fn encoded_file(
+    dir: &Path,
+    path: &str,
+    encoding: Option<Encoding>,
+    h: &hyper::HeaderMap,
+) -> Response<Body> {
+    let Some(encoding) = encoding else {
+        return static_file(dir, path).await;
+    };
+    let Some((bytes, ct)) = read_static(dir, path).await else {
+        return not_found();
+    };
+    let textual =
+        ct.starts_with("text/html") || ct.starts_with("text/css") || ct.starts_with("text/javascript");
+    let mut r = match encoding {
+        Encoding::Identity => {
+            let mut r = respond(StatusCode::OK, ct, bytes);
+            r.headers_mut()
+                .insert(CONTENT_ENCODING, HeaderValue::from_static("identity"));
+            r
+        }
+        Encoding::Brotli if textual && accepts_br(h) => {
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams::default();
+            if brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).is_err() {
+                return respond(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain; charset=utf-8",
+                    "brotli failed\n",
+                );
+            }
+            let mut r = respond(StatusCode::OK, ct, out);
+            r.headers_mut()
+                .insert(CONTENT_ENCODING, HeaderValue::from_static("br"));
+            r
+        }
+        Encoding::Brotli => respond(StatusCode::OK, ct, bytes),
+    };
+    if encoding == Encoding::Brotli {
+        r.headers_mut()
+            .insert(hyper::header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    r
+}
+
+fn not_found() -> Response<Body> {
+    respond(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "404 page not found\n",
+    )
+}
+
 /// A file under `dir` for the request path `path` (percent-encoded); `..` and `\` are refused.
 /// Also serves `--www-dir` (`crate::www`).
 pub(crate) async fn static_file(dir: &Path, path: &str) -> Response<Body> {
-    let not_found = || {
-        respond(
-            StatusCode::NOT_FOUND,
-            "text/plain; charset=utf-8",
-            "404 page not found\n",
-        )
-    };
+    match read_static(dir, path).await {
+        Some((bytes, ct)) => respond(StatusCode::OK, ct, bytes),
+        None => not_found(),
+    }
+}
+
+/// The bytes and content type of the file `path` names under `dir`.
+async fn read_static(dir: &Path, path: &str) -> Option<(Vec<u8>, &'static str)> {
     let Ok(decoded) = crate::gourl::unescape(path) else {
-        return not_found();
+        return None;
     };
     let decoded = String::from_utf8_lossy(&decoded).into_owned();
     let mut file = dir.to_path_buf();
     for seg in decoded.split('/').filter(|s| !s.is_empty()) {
         if seg == ".." || seg == "." || seg.contains('\\') {
-            return not_found();
+            return None;
         }
         file.push(seg);
     }
     if file.is_dir() {
         file.push("index.html");
     }
-    match tokio::fs::read(&file).await {
-        Ok(bytes) => respond(StatusCode::OK, content_type(&file), bytes),
-        Err(_) => not_found(),
-    }
+    let bytes = tokio::fs::read(&file).await.ok()?;
+    Some((bytes, content_type(&file)))
 }
 
 fn websocket(req: &mut Request<Incoming>, target: String) -> Response<Body> {

@@ -82,6 +82,22 @@ struct PodF {
     serve: Option<Spanned<String>>,
     #[serde(default)]
     dial_address: Option<Spanned<String>>,
+    #[serde(default)]
+    ready: Option<bool>,
+    #[serde(default)]
+    encoding: Option<Encoding>,
+}
+
+/// How the built-in backend encodes the files it serves (`encoding:` on a served pod).
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// `Content-Encoding: identity` on every file, whatever the request asked for.
+    #[serde(rename = "identity")]
+    Identity,
+    /// Brotli (`Content-Encoding: br`) for HTML, CSS and JavaScript when the request's
+    /// `Accept-Encoding` allows `br`; no encoding (no header) otherwise.
+    #[serde(rename = "br")]
+    Brotli,
 }
 
 #[derive(Deserialize)]
@@ -291,6 +307,10 @@ pub struct Pod {
     pub containers: Vec<Container>,
     /// Folder the sandbox serves on every container port.
     pub serve: Option<PathBuf>,
+    /// The Ready condition (`ready: false` in the fixture; default true).
+    pub ready: bool,
+    /// How the served files are encoded (`None`: as they are, no header).
+    pub encoding: Option<Encoding>,
 }
 
 /// A service port.
@@ -365,6 +385,35 @@ pub struct Endpoints {
     pub subsets: Vec<Subset>,
 }
 
+/// One endpoint of an EndpointSlice.
+#[derive(Clone, Debug)]
+pub struct SliceEndpoint {
+    /// `addresses[0]`.
+    pub address: String,
+    /// `conditions.ready` (and `serving`; nothing here is terminating).
+    pub ready: bool,
+    /// `targetRef` (kind, namespace, name); kind is `Pod` for controller-made slices.
+    pub target_ref: Option<(String, String, String)>,
+    /// `nodeName`.
+    pub node_name: Option<String>,
+}
+
+/// A `discovery.k8s.io/v1` EndpointSlice, as the EndpointSlice (or mirroring) controller
+/// writes it.
+#[derive(Clone, Debug)]
+pub struct EndpointSlice {
+    /// Metadata (labels include `kubernetes.io/service-name`).
+    pub meta: Meta,
+    /// The owning service (`ownerReferences`).
+    pub service: String,
+    /// `IPv4` or `IPv6`.
+    pub address_type: &'static str,
+    /// `endpoints` (`None`: a placeholder slice, written `null`).
+    pub endpoints: Option<Vec<SliceEndpoint>>,
+    /// `ports` (`None`: written `null`).
+    pub ports: Option<Vec<EndpointPort>>,
+}
+
 /// The whole cluster, read-only after load.
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
@@ -378,6 +427,8 @@ pub struct Cluster {
     pub services: Vec<Service>,
     /// Endpoints.
     pub endpoints: Vec<Endpoints>,
+    /// EndpointSlices (derived from services and pods, or mirrored from hand-written Endpoints).
+    pub endpoint_slices: Vec<EndpointSlice>,
     /// Fixture IPs that must be dialled somewhere else (`dialAddress`).
     pub dial_overrides: HashMap<IpAddr, IpAddr>,
     /// Highest resourceVersion handed out.
@@ -577,6 +628,12 @@ fn build(file: &Path, f: File) -> Result<Cluster, FixtureError> {
             c.dial_overrides.insert(parse_ip(file, first, "podIPs")?, to);
         }
         let serve = p.serve.as_ref().map(|s| serve_dir(file, s)).transpose()?;
+        if p.encoding.is_some() && p.serve.is_none() {
+            return Err(FixtureError(format!(
+                "{}: field `encoding`: only a pod with `serve:` has a built-in backend to encode",
+                at(file, &p.name.referenced)
+            )));
+        }
         if let Some(s) = &p.serve
             && (p.pod_ips.is_empty() || p.containers.iter().all(|c| c.ports.is_empty()))
         {
@@ -608,6 +665,8 @@ fn build(file: &Path, f: File) -> Result<Cluster, FixtureError> {
             node_name: p.node_name,
             containers,
             serve,
+            ready: p.ready.unwrap_or(true),
+            encoding: p.encoding,
         });
     }
     for (next_cluster_ip, s) in (11u16..).zip(f.services) {
@@ -732,15 +791,13 @@ fn build(file: &Path, f: File) -> Result<Cluster, FixtureError> {
                     })
                 })
                 .collect();
+            let address = |p: &&Pod| EndpointAddress {
+                ip: p.pod_ips[0].clone(),
+                target_ref: Some(("Pod".to_owned(), p.meta.namespace.clone(), p.meta.name.clone())),
+            };
             subsets.push(Subset {
-                addresses: pods
-                    .iter()
-                    .map(|p| EndpointAddress {
-                        ip: p.pod_ips[0].clone(),
-                        target_ref: Some(("Pod".to_owned(), p.meta.namespace.clone(), p.meta.name.clone())),
-                    })
-                    .collect(),
-                not_ready_addresses: Vec::new(),
+                addresses: pods.iter().filter(|p| p.ready).map(address).collect(),
+                not_ready_addresses: pods.iter().filter(|p| !p.ready).map(address).collect(),
                 ports,
             });
         }
@@ -758,8 +815,173 @@ fn build(file: &Path, f: File) -> Result<Cluster, FixtureError> {
             subsets,
         });
     }
+    c.endpoint_slices = endpoint_slices(&c, &mut rv);
     c.resource_version = rv;
     Ok(c)
+}
+
+/// The container port a service port targets on one pod (`podutil.FindPort`).
+fn find_port(pod: &Pod, sp: &ServicePort) -> Option<u16> {
+    match &sp.target_port {
+        IntOrString::Int(n) => Some(*n),
+        IntOrString::Str(name) => pod
+            .containers
+            .iter()
+            .flat_map(|k| &k.ports)
+            .find(|cp| cp.name.as_deref() == Some(name.as_str()) && cp.protocol == sp.protocol)
+            .map(|cp| cp.container_port),
+    }
+}
+
+/// Five lowercase letters/digits from a name, standing in for `generateName`'s random suffix
+/// (stable across runs, so tests and logs are repeatable).
+fn suffix(seed: &str) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..5)
+        .map(|i| {
+            let k = usize::try_from((h >> (i * 8)) % 27).unwrap_or(0);
+            char::from(ALPHABET[k])
+        })
+        .collect()
+}
+
+/// The EndpointSlice controller (services with a selector: every matching pod with an IP,
+/// ready or not, grouped by address family and by the ports it resolves to) and the mirroring
+/// controller (services without a selector: their hand-written Endpoints, one slice per subset).
+fn endpoint_slices(c: &Cluster, rv: &mut u64) -> Vec<EndpointSlice> {
+    let mut out = Vec::new();
+    let mut push = |svc: &Service,
+                    managed_by: &str,
+                    n: usize,
+                    slice: (
+        &'static str,
+        Option<Vec<SliceEndpoint>>,
+        Option<Vec<EndpointPort>>,
+    )| {
+        *rv += 1;
+        let mut labels = svc.meta.labels.clone();
+        labels.insert(
+            "endpointslice.kubernetes.io/managed-by".to_owned(),
+            managed_by.to_owned(),
+        );
+        labels.insert("kubernetes.io/service-name".to_owned(), svc.meta.name.clone());
+        let name = format!(
+            "{}-{}",
+            svc.meta.name,
+            suffix(&format!("{}/{}/{n}", svc.meta.namespace, svc.meta.name))
+        );
+        out.push(EndpointSlice {
+            meta: Meta {
+                name,
+                namespace: svc.meta.namespace.clone(),
+                labels,
+                resource_version: *rv,
+            },
+            service: svc.meta.name.clone(),
+            address_type: slice.0,
+            endpoints: slice.1,
+            ports: slice.2,
+        });
+    };
+    for svc in &c.services {
+        let Some(sel) = &svc.selector else {
+            // Mirroring: only hand-written Endpoints of a selector-less service.
+            let Some(eps) = c
+                .endpoints
+                .iter()
+                .find(|e| e.meta.name == svc.meta.name && e.meta.namespace == svc.meta.namespace)
+            else {
+                continue;
+            };
+            for (n, ss) in eps.subsets.iter().enumerate() {
+                let ep = |a: &EndpointAddress, ready: bool| SliceEndpoint {
+                    address: a.ip.clone(),
+                    ready,
+                    target_ref: a.target_ref.clone(),
+                    node_name: None,
+                };
+                let endpoints: Vec<SliceEndpoint> = ss
+                    .addresses
+                    .iter()
+                    .map(|a| ep(a, true))
+                    .chain(ss.not_ready_addresses.iter().map(|a| ep(a, false)))
+                    .collect();
+                let family = if endpoints.first().is_some_and(|e| e.address.contains(':')) {
+                    "IPv6"
+                } else {
+                    "IPv4"
+                };
+                push(
+                    svc,
+                    "endpointslicemirroring-controller.k8s.io",
+                    n,
+                    (family, Some(endpoints), Some(ss.ports.clone())),
+                );
+            }
+            continue;
+        };
+        let pods = c.pods.iter().filter(|p| {
+            p.meta.namespace == svc.meta.namespace
+                && !p.pod_ips.is_empty()
+                && sel.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v))
+        });
+        // (family, ports) → endpoints, in pod order.
+        let mut groups: Vec<(&'static str, Vec<EndpointPort>, Vec<SliceEndpoint>)> = Vec::new();
+        for p in pods {
+            let ports: Vec<EndpointPort> = svc
+                .ports
+                .iter()
+                .filter_map(|sp| {
+                    Some(EndpointPort {
+                        name: sp.name.clone(),
+                        port: find_port(p, sp)?,
+                        app_protocol: sp.app_protocol.clone(),
+                    })
+                })
+                .collect();
+            for family in ["IPv4", "IPv6"] {
+                let Some(ip) = p.pod_ips.iter().find(|ip| ip.contains(':') == (family == "IPv6")) else {
+                    continue;
+                };
+                let ep = SliceEndpoint {
+                    address: ip.clone(),
+                    ready: p.ready,
+                    target_ref: Some(("Pod".to_owned(), p.meta.namespace.clone(), p.meta.name.clone())),
+                    node_name: p.node_name.clone(),
+                };
+                let same = |g: &&mut (&str, Vec<EndpointPort>, Vec<SliceEndpoint>)| {
+                    g.0 == family
+                        && g.1.len() == ports.len()
+                        && g.1
+                            .iter()
+                            .zip(&ports)
+                            .all(|(a, b)| a.name == b.name && a.port == b.port)
+                };
+                match groups.iter_mut().find(|g| same(g)) {
+                    Some(g) => g.2.push(ep),
+                    None => groups.push((family, ports.clone(), vec![ep])),
+                }
+            }
+        }
+        if groups.is_empty() {
+            // No pod: the controller's placeholder slice.
+            push(svc, "endpointslice-controller.k8s.io", 0, ("IPv4", None, None));
+        }
+        for (n, (family, ports, endpoints)) in groups.into_iter().enumerate() {
+            push(
+                svc,
+                "endpointslice-controller.k8s.io",
+                n,
+                (family, Some(endpoints), Some(ports)),
+            );
+        }
+    }
+    out
 }
 
 impl Cluster {

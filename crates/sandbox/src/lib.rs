@@ -26,9 +26,11 @@ pub mod gourl;
 mod html;
 pub mod paths;
 mod pool;
+pub mod portforward;
 mod proxy;
 mod server;
 mod tls;
+mod ws;
 mod www;
 
 fn usage() -> &'static str {
@@ -120,6 +122,7 @@ struct Served {
     port: u16,
     dir: PathBuf,
     tls: bool,
+    encoding: Option<fixture::Encoding>,
 }
 
 fn served_backends(c: &fixture::Cluster) -> Vec<Served> {
@@ -135,6 +138,7 @@ fn served_backends(c: &fixture::Cluster) -> Vec<Served> {
                 port: port.container_port,
                 dir: dir.clone(),
                 tls: false,
+                encoding: p.encoding,
             });
         }
     }
@@ -151,6 +155,7 @@ fn served_backends(c: &fixture::Cluster) -> Vec<Served> {
             port,
             dir: dir.clone(),
             tls: true,
+            encoding: None,
         });
     }
     out
@@ -196,7 +201,7 @@ async fn start_network(
         if ok {
             for (l, s) in listeners {
                 let tls = if s.tls { backend_tls.clone() } else { None };
-                backend::spawn(l, s.dir.clone(), tls);
+                backend::spawn(l, s.dir.clone(), tls, s.encoding);
             }
             return Ok(net);
         }

@@ -30,42 +30,53 @@ pub fn trim_slashes(p: &[u8]) -> &[u8] {
 
 /// Splits a decoded request path; `None` when it is not `/api/v1/{something}` (404).
 pub fn split_api_path(decoded: &[u8]) -> Option<ApiPath<'_>> {
-    let trimmed = trim_slashes(decoded);
-    // Segments 0..=6 are all that is ever looked at one by one; item 7 is the unsplit tail.
-    let mut seg: [&[u8]; 8] = [b""; 8];
+    let tail = trim_slashes(decoded).strip_prefix(b"api/v1/")?;
+    Some(split_tail(tail))
+}
+
+/// Splits a decoded `/apis/{group}/{version}/{something}` path the same way; returns the group,
+/// the version and the split. `None` for anything else (the group's discovery documents
+/// included, which have nothing after the version).
+pub fn split_group_path(decoded: &[u8]) -> Option<(&[u8], &[u8], ApiPath<'_>)> {
+    let rest = trim_slashes(decoded).strip_prefix(b"apis/")?;
+    let mut it = rest.splitn(3, |&c| c == b'/');
+    let (group, version, tail) = (it.next()?, it.next()?, it.next()?);
+    Some((group, version, split_tail(tail)))
+}
+
+/// The `requestinfo.go` split of what follows the API prefix (`parts[2..]` for `/api/v1`).
+fn split_tail(tail: &[u8]) -> ApiPath<'_> {
+    // Segments 0..=4 are all that is ever looked at one by one; item 5 is the unsplit tail.
+    let mut seg: [&[u8]; 6] = [b""; 6];
     let mut n = 0;
-    for (slot, s) in seg.iter_mut().zip(trimmed.splitn(8, |&c| c == b'/')) {
+    for (slot, s) in seg.iter_mut().zip(tail.splitn(6, |&c| c == b'/')) {
         *slot = s;
         n += 1;
     }
-    if n < 3 || seg[0] != b"api" || seg[1] != b"v1" {
-        return None;
-    }
-    // `cur` is the segments from `first` on (parts[2..] in requestinfo.go).
-    let mut first = 2;
+    let mut first = 0;
     let mut namespace = None;
-    if seg[2] == b"namespaces" && n > 3 {
-        namespace = Some(seg[3]);
-        if n > 4 && seg[4] != b"status" && seg[4] != b"finalize" {
-            first = 4;
+    if seg[0] == b"namespaces" && n > 1 {
+        namespace = Some(seg[1]);
+        if n > 2 && seg[2] != b"status" && seg[2] != b"finalize" {
+            first = 2;
         }
     }
     let at = |k: usize| (k < n).then(|| seg[k]);
-    // The segments after the subresource, joined by '/': a tail of `trimmed`.
+    // The segments after the subresource, joined by '/': a tail of `tail`.
     let rest_at = first + 3;
     let rest = if rest_at < n {
         let skip: usize = seg[..rest_at].iter().map(|s| s.len() + 1).sum();
-        trimmed.get(skip..).unwrap_or_default()
+        tail.get(skip..).unwrap_or_default()
     } else {
         b""
     };
-    Some(ApiPath {
+    ApiPath {
         namespace,
         resource: seg[first],
         name: at(first + 1),
         subresource: at(first + 2),
         rest,
-    })
+    }
 }
 
 /// What the proxy subresource derives from the request path (upstream `getRequestOptions`,

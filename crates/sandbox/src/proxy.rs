@@ -571,6 +571,10 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>, p: ProxyRequest) 
         }
     };
     let out = transport_response(resp, &loc, path_prepend, request_host, transparent_gzip).await;
+    if out.extensions().get::<Aborted>().is_some() {
+        log(&state, &method, &target, &backend_log, 0, t0);
+        return conn.abort().await;
+    }
     log(&state, &method, &target, &backend_log, out.status().as_u16(), t0);
     out
 }
@@ -631,6 +635,10 @@ where
     }
     sender.send_request(req).await.map_err(|e| e.to_string())
 }
+
+/// Marks a transport response whose copy fails before any byte: the connection is dropped.
+#[derive(Clone, Copy)]
+struct Aborted;
 
 /// A body that fails after the headers are out: the client gets them and then a cut
 /// connection, as with Go's `panic(http.ErrAbortHandler)` after a failed body copy.
@@ -776,8 +784,13 @@ async fn transport_response(
         .unwrap_or_default();
     if !matches!(encoding.as_str(), "" | "gzip" | "deflate") {
         // "can't understand this so not fixing links" — and the deferred Close has already
-        // closed the body: the client gets the headers and no body (kubernetes PR #124194).
-        return client_response(status, h, aborted_body());
+        // closed the body (kubernetes PR #124194). ReverseProxy has called WriteHeader (buffered,
+        // nothing on the wire), its first body read fails, it panics with ErrAbortHandler and
+        // the HTTP/1.1 connection is closed before the head is sent: the client gets nothing.
+        // See README, "Other encodings".
+        let mut r = Response::new(full(Bytes::new()));
+        r.extensions_mut().insert(Aborted);
+        return r;
     }
     let raw = match body.collect().await {
         Ok(c) => c.to_bytes(),

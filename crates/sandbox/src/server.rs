@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::body::Incoming;
-use hyper::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, SEC_WEBSOCKET_PROTOCOL};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -105,11 +105,14 @@ where
 {
     // The client's address as `X-Forwarded-For` writes it, formatted once per connection.
     let peer_ip = HeaderValue::from_str(&peer.ip().to_string()).unwrap_or(HeaderValue::from_static(""));
+    let abort = Arc::new(tokio::sync::Notify::new());
+    let aborted = abort.clone();
     let service = service_fn(move |req| {
         let state = state.clone();
         let conn = Conn {
             local,
             peer_ip: peer_ip.clone(),
+            abort: abort.clone(),
         };
         async move {
             // The CORS filter wraps everything, authentication included (`DefaultBuildHandlerChain`).
@@ -124,11 +127,15 @@ where
             Ok(response)
         }
     });
-    // Client hang-ups are normal; nothing to report.
-    let _ = http1::Builder::new()
+    // Client hang-ups are normal; nothing to report. An aborted handler drops the connection
+    // (and whatever it had not written) at once.
+    let connection = http1::Builder::new()
         .serve_connection(TokioIo::new(io), service)
-        .with_upgrades()
-        .await;
+        .with_upgrades();
+    tokio::select! {
+        _ = connection => {}
+        () = aborted.notified() => {}
+    }
 }
 
 fn plain(code: StatusCode, text: &'static str) -> Response<Body> {
@@ -177,6 +184,20 @@ pub struct Conn {
     pub local: SocketAddr,
     /// `peer`'s IP as a header value (`X-Forwarded-For`).
     pub peer_ip: HeaderValue,
+    /// Closes the connection (see [`Conn::abort`]).
+    pub abort: Arc<tokio::sync::Notify>,
+}
+
+impl Conn {
+    /// `panic(http.ErrAbortHandler)` in a Go HTTP/1.1 server before anything was flushed:
+    /// `conn.serve`'s deferred recover closes the connection, and `finalFlush` has nothing to
+    /// send, because the response head still sits in the response's own buffer
+    /// (`response.w`), which only `finishRequest` or a `Flush` would have written. The client
+    /// gets no byte of this response. Never returns: the connection task drops this future.
+    pub async fn abort(&self) -> Response<Body> {
+        self.abort.notify_one();
+        std::future::pending().await
+    }
 }
 
 async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Response<Body> {
@@ -191,11 +212,16 @@ async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Re
         return plain(StatusCode::BAD_REQUEST, "400 Bad Request");
     };
     let auth_header = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    // kube-apiserver's union of token authenticators: the header, then (WebSockets only) the
+    // `base64url.bearer.authorization.k8s.io.` subprotocol.
     let user = match state.auth.authenticate(auth_header) {
         Ok(u) => u,
-        Err(()) => {
-            return api::status(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized", None);
-        }
+        Err(()) => match protocol_user(&state, &mut req) {
+            Some(u) => Some(u),
+            None => {
+                return api::status(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized", None);
+            }
+        },
     };
     // The authentication filter deletes the header: backends never see the caller's token.
     req.headers_mut().remove(AUTHORIZATION);
@@ -210,12 +236,13 @@ async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Re
         let attrs = Attributes {
             verb,
             resource: None,
+            group: "",
             namespace: "",
             name: None,
             path: &path,
         };
         if let Err(msg) = state.auth.authorize(user.as_ref(), &attrs) {
-            return forbidden(&msg, None, None);
+            return forbidden(&msg, None, None, "");
         }
         if req.method() != Method::GET && req.method() != Method::HEAD {
             return api::method_not_allowed();
@@ -226,14 +253,18 @@ async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Re
     }
 
     // requestinfo.go: trim '/' at both ends, split on '/', keep empty and dot segments.
-    let Some(ap) = paths::split_api_path(&decoded) else {
+    let (group, ap) = if let Some(ap) = paths::split_api_path(&decoded) {
+        ("", ap)
+    } else if let Some((b"discovery.k8s.io", b"v1", ap)) = paths::split_group_path(&decoded) {
+        ("discovery.k8s.io", ap)
+    } else {
         return api::no_such_path();
     };
     let namespace = ap.namespace.map(String::from_utf8_lossy);
     let resource = String::from_utf8_lossy(ap.resource);
     let name = ap.name.map(String::from_utf8_lossy);
     let subresource = ap.subresource.map(String::from_utf8_lossy);
-    let Some(kind) = Kind::from_resource(&resource) else {
+    let Some(kind) = Kind::from_resource(group, &resource) else {
         return api::no_such_path();
     };
     // `namespaces/{name}` is the namespace itself.
@@ -257,12 +288,13 @@ async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Re
     let attrs = Attributes {
         verb,
         resource: Some(full_resource.as_ref()),
+        group,
         namespace: namespace.as_deref().unwrap_or(""),
         name: name.as_deref(),
         path: &path,
     };
     if let Err(msg) = state.auth.authorize(user.as_ref(), &attrs) {
-        return forbidden(&msg, name.as_deref(), Some(resource.as_ref()));
+        return forbidden(&msg, name.as_deref(), Some(resource.as_ref()), group);
     }
     if let Some(n) = &name
         && let Some(problem) = path_segment_name_problem(n)
@@ -285,6 +317,18 @@ async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Re
                 conn,
             };
             proxy::handle(state, req, p).await
+        }
+        Some("portforward") if kind == Kind::Pods => {
+            let (Some(ns), Some(name)) = (ns_for_scope.as_deref(), name.as_deref()) else {
+                return api::no_such_path();
+            };
+            let pf = crate::portforward::PortForward {
+                namespace: ns,
+                name,
+                user: user.as_ref(),
+                path: &path,
+            };
+            crate::portforward::handle(state.clone(), req, pf).await
         }
         Some(_) => api::no_such_path(),
         None => {
@@ -312,16 +356,45 @@ async fn handle(mut req: Request<Incoming>, state: Arc<State>, conn: Conn) -> Re
     }
 }
 
-fn forbidden(msg: &str, name: Option<&str>, kind: Option<&str>) -> Response<Body> {
+fn forbidden(msg: &str, name: Option<&str>, kind: Option<&str>, group: &str) -> Response<Body> {
     let details = kind.map(|k| {
         let mut d = serde_json::Map::new();
         if let Some(n) = name {
             d.insert("name".into(), serde_json::json!(n));
         }
+        if !group.is_empty() {
+            d.insert("group".into(), serde_json::json!(group));
+        }
         d.insert("kind".into(), serde_json::json!(k));
         serde_json::Value::Object(d)
     });
     api::status(StatusCode::FORBIDDEN, "Forbidden", msg, details)
+}
+
+/// The WebSocket subprotocol authenticator: on success the token entry is removed from
+/// `Sec-WebSocket-Protocol` (the backend sees only the others).
+fn protocol_user(state: &State, req: &mut Request<Incoming>) -> Option<crate::auth::User> {
+    if !crate::portforward::is_websocket_request(req.headers()) {
+        return None;
+    }
+    let values = req
+        .headers()
+        .get_all(SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let crate::auth::ProtocolToken::Token { token, filtered } = crate::auth::protocol_token(values) else {
+        return None;
+    };
+    let user = state.auth.authenticate_token(&token).ok()??;
+    match HeaderValue::from_str(&filtered) {
+        Ok(v) => {
+            req.headers_mut().insert(SEC_WEBSOCKET_PROTOCOL, v);
+        }
+        Err(_) => {
+            req.headers_mut().remove(SEC_WEBSOCKET_PROTOCOL);
+        }
+    }
+    Some(user)
 }
 
 async fn shutdown_signal() {

@@ -79,7 +79,17 @@ fn list_and_get_shapes() {
         .iter()
         .map(|i| i["metadata"]["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["no-endpoints", "web", "web-multi", "web-unnamed"]);
+    assert_eq!(
+        names,
+        [
+            "brotli",
+            "identity",
+            "no-endpoints",
+            "web",
+            "web-multi",
+            "web-unnamed"
+        ]
+    );
     let all = sb.get("/api/v1/services").json();
     assert!(all["items"].as_array().unwrap().len() > items.len());
     let s = sb.get("/api/v1/namespaces/demo/services/web").json();

@@ -71,6 +71,8 @@ fn kubectl_get_svc_all_namespaces() {
     assert_eq!(
         names,
         [
+            ("demo", "brotli", "80/TCP"),
+            ("demo", "identity", "80/TCP"),
             ("demo", "no-endpoints", "80/TCP"),
             ("demo", "web", "80/TCP"),
             ("demo", "web-multi", "80/TCP,9100/TCP"),
@@ -80,7 +82,11 @@ fn kubectl_get_svc_all_namespaces() {
         ]
     );
     let pods = run(&sb, &["get", "pods", "-n", "demo", "-o", "wide"]);
-    assert!(pods.lines().nth(1).unwrap().contains("10.244.1.10"), "{pods}");
+    let web0 = pods.lines().find(|l| l.starts_with("web-0 ")).unwrap();
+    assert!(web0.contains("10.244.1.10"), "{pods}");
+    // `ready: false` in the fixture shows as 0/1.
+    let not_ready = pods.lines().find(|l| l.starts_with("identity-1 ")).unwrap();
+    assert!(not_ready.contains(" 0/1 "), "{pods}");
     assert_eq!(run(&sb, &["get", "nodes", "-o", "name"]), "node/node-1\n");
     let json = run(&sb, &["get", "endpoints", "web", "-n", "demo", "-o", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -230,4 +236,42 @@ fn kubectl_proxy_in_front_5() {
     r.read_exact(&mut msg).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&msg).unwrap();
     assert_eq!(v["hello"], "/ws");
+}
+
+#[test]
+fn kubectl_get_endpointslices() {
+    let sb = demo();
+    // Discovery (`/apis`, `/apis/discovery.k8s.io/v1`) must list the resource for this to resolve.
+    let out = run(
+        &sb,
+        &[
+            "get",
+            "endpointslices",
+            "-n",
+            "demo",
+            "-l",
+            "kubernetes.io/service-name=web-multi",
+        ],
+    );
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(
+        rows[0],
+        ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        "{out}"
+    );
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(rows[1][0].starts_with("web-multi-"), "{out}");
+    assert_eq!(rows[1][1..4], ["IPv4", "8080,9100", "10.244.1.10"], "{out}");
+    let json = run(
+        &sb,
+        &["get", "endpointslices.discovery.k8s.io", "-A", "-o", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["metadata"]["namespace"] == "kube-system")
+    );
 }

@@ -207,12 +207,33 @@ fn encodings_3_3() {
     // zlib-wrapped "deflate" fails to decode: an error instead of the page.
     let r = respond(&sb, &[("ct", "text/html"), ("enc", "zlib"), ("body", body)], &[]);
     assert_eq!(r.status, 500, "{}", r.text());
-    // Other encodings: headers, then a cut body (the closed-body bug, PR #124194).
+    // Other encodings: the closed-body bug (PR #124194) makes ReverseProxy's copy fail before
+    // any byte; it panics with ErrAbortHandler and Go closes the HTTP/1.1 connection with the
+    // head still unsent. On a keep-alive connection, the answer before it arrives whole, then
+    // the connection ends without a single byte of this one (what a browser reports as
+    // ERR_EMPTY_RESPONSE).
     for e in ["br", "identity", "GZIP", "zstd"] {
-        let r = respond(&sb, &[("ct", "text/html"), ("enc", e), ("body", body)], &[]);
-        assert_eq!(r.status, 200, "{e}");
-        assert_eq!(r.header("content-encoding"), Some(e));
-        assert!(r.truncated && r.body.is_empty(), "{e}: {r:?}");
+        let mut s = std::net::TcpStream::connect(&sb.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let q = format!("ct=text%2Fhtml&enc={e}&body={}", enc(body));
+        write!(
+            s,
+            "GET {PREFIX}/_respond?ct=text%2Fplain&body=first HTTP/1.1\r\nHost: {a}\r\n\r\nGET {PREFIX}/_respond?{q} HTTP/1.1\r\nHost: {a}\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n",
+            a = sb.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let first = common::parse_response(&raw, false);
+        assert_eq!((first.status, first.text()), (200, "first".to_owned()), "{e}");
+        let text = String::from_utf8_lossy(&raw);
+        assert_eq!(
+            text.matches("HTTP/1.1").count(),
+            1,
+            "{e}: nothing after the first answer: {text}"
+        );
+        assert!(text.ends_with("first"), "{e}: {text}");
     }
     // Not HTML: untouched whatever the encoding.
     let r = respond(&sb, &[("ct", "text/plain"), ("enc", "br"), ("body", body)], &[]);
