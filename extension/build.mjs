@@ -1,7 +1,7 @@
 // Builds extension/dist/chrome and extension/dist/firefox from one source: manifest.base.json plus
 // the per-browser differences below (the only place they live), the files in src/, and the npm
 // package's wasm build. Usage: node extension/build.mjs
-import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -34,9 +34,21 @@ const BROWSERS = {
 // relative to each script's folder.
 const PACKAGE_SPECIFIER = /from "kubeopen\/manual"/g;
 
-/** Copies src/ to `out`, resolving the package specifier in every script. */
-async function copySources(out) {
+/**
+ * Copies src/ to `out` for `browser`, resolving the package specifier in every script. A module
+ * that must differ per browser has a variant named `NAME.BROWSER.js` beside `NAME.js`: that
+ * browser's build gets the variant as `NAME.js`, every other build drops it (e.g.
+ * bg/tunnel-deliver.firefox.js: Firefox writes tunnelled pages with filterResponseData, which
+ * Chromium lacks). @param {string} out @param {string} browser
+ */
+async function copySources(out, browser) {
   await cp(path.join(here, "src"), out, { recursive: true });
+  for (const entry of await readdir(out, { recursive: true })) {
+    const variant = /^(.*)\.([a-z]+)\.js$/.exec(entry);
+    if (!variant || !(variant[2] in BROWSERS)) continue;
+    if (variant[2] === browser) await rename(path.join(out, entry), path.join(out, `${variant[1]}.js`));
+    else await rm(path.join(out, entry));
+  }
   for (const entry of await readdir(out, { recursive: true })) {
     if (!entry.endsWith(".js") || entry.startsWith("vendor")) continue;
     const file = path.join(out, entry);
@@ -54,9 +66,9 @@ for (const [browser, extra] of Object.entries(BROWSERS)) {
   const out = path.join(process.env.KUBEOPEN_EXTENSION_OUT ?? path.join(here, "dist"), browser);
   await rm(out, { recursive: true, force: true });
   await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
-  await copySources(out);
+  await copySources(out, browser);
   // The wasm and its glue, laid out as in the npm package so its relative imports hold.
-  for (const f of ["manual.js", "api.js", "errors.js", "cluster-api.js", "cluster-client.js"]) {
+  for (const f of ["manual.js", "api.js", "errors.js", "cluster-api.js", "cluster-client.js", "tunnel-client.js"]) {
     await cp(path.join(pkg, f), path.join(out, "vendor", "kubeopen", f));
   }
   for (const f of ["kubeopen.js", "kubeopen_bg.wasm", "kubeopen_cluster.js", "kubeopen_cluster_bg.wasm"]) {

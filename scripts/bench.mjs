@@ -424,6 +424,10 @@ async function extension() {
   // (shown) is what says whether the budget holds.
   await run("extension", "node", ["tests/bench/extension.bench.mjs", "--rounds", "40", "--json", file]);
   const r = readJson(file);
+  // Tunnel mode (issue 11): the same page tunnelled vs through the proxy, alternating pairs.
+  const tunnelFile = path.join(work, "tunnel.json");
+  await run("tunnel", "node", ["tests/bench/tunnel.bench.mjs", "--rounds", "20", "--json", tunnelFile], { allowFail: true });
+  const t = existsSync(tunnelFile) ? readJson(tunnelFile) : undefined;
   const b = budgets.boundTabLoadRatio.budget;
   /** @param {any} x */
   const ratio = (x) =>
@@ -471,6 +475,14 @@ async function extension() {
       ratio: "",
       budget: `< ${budgets.swRestoreMs.budget} ms (issue ${budgets.swRestoreMs.issue})`,
       pass: r.swRestore.medianMs < budgets.swRestoreMs.budget,
+    },
+    {
+      figure: `tunnelled load of the demo app (until its \`fetch\` answered), median of ${t?.rounds ?? "—"} alternating pairs`,
+      measured: t ? `${num(t.load.tunnelled, 1)} ms` : "not measured (see tunnel.log)",
+      baseline: t ? `through the proxy ${num(t.load.proxied, 1)} ms` : "—",
+      ratio: t ? ratio(t.load) : "",
+      budget: `≤ ${budgets.tunnelLoadRatio.budget} (issue ${budgets.tunnelLoadRatio.issue})`,
+      pass: t ? t.load.ratio <= budgets.tunnelLoadRatio.budget : false,
     },
   ]);
 }

@@ -58,7 +58,7 @@ layer clippy         check cargo clippy --workspace --all-targets --all-features
 layer clippy-wasm    check bash -c 'cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --all-features --locked -- -D warnings && cargo clippy -p kubeopen-wasm --target wasm32-unknown-unknown --all-targets --no-default-features --features cluster --locked -- -D warnings'
 layer cargo-test     cargo cargo test --workspace --locked --no-fail-fast
 layer wasm-browser   cargo cargo test -p kubeopen-wasm --target wasm32-unknown-unknown --all-features --locked
-layer node-package   node  node --test --test-reporter=tap tests/node/*.test.mjs
+layer node-package   node  node --experimental-websocket --no-warnings --test --test-reporter=tap tests/node/*.test.mjs
 layer consumers      node  node --test --test-reporter=tap --test-concurrency=1 tests/consumers/*.test.mjs
 layer e2e-chromium   node  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/*.test.mjs
 layer typecheck      check npx --no-install tsc -p tsconfig.json

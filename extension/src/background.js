@@ -7,6 +7,7 @@ import { MessageType, ext } from "./messages.js";
 import { bindingHandlers, startBindings } from "./bg/bindings.js";
 import { clusterHandlers, startClusters } from "./bg/clusters.js";
 import { contentHandlers, startContent } from "./bg/content.js";
+import { startTunnelMode, tunnelHandlers } from "./bg/tunnel-mode.js";
 
 const ready = init();
 // Listeners must be registered synchronously at start-up (a restarted service worker only
@@ -14,6 +15,7 @@ const ready = init();
 startClusters(ready);
 startBindings(ready);
 startContent(ready);
+startTunnelMode(ready);
 
 /**
  * @param {string} id
@@ -40,6 +42,7 @@ const handlers = {
   ...clusterHandlers,
   ...bindingHandlers,
   ...contentHandlers,
+  ...tunnelHandlers,
 };
 
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {

@@ -45,6 +45,11 @@ export const MessageType = Object.freeze({
   ContentConfig: "kubeopen:contentConfig",
   /** The link fixer's batch of attribute values, rewritten by the core → RewriteUrlsResponse. */
   RewriteUrls: "kubeopen:rewriteUrls",
+  // Tunnel mode (bg/tunnel-mode.js). Extension pages only; answers never carry a credential.
+  /** The app of `tabId` (or the sender's tab), its tunnel mode and the kubectl alternative → TunnelInfoResponse. */
+  TunnelInfo: "kubeopen:tunnelInfo",
+  /** Tunnel mode on or off (`on`) for the app of `tabId` (or the sender's tab) → TunnelInfoResponse. */
+  SetTunnel: "kubeopen:setTunnel",
 });
 
 /**
@@ -112,6 +117,15 @@ export const MessageType = Object.freeze({
  *   | { ok: false, error: ErrorView }} ContentConfigResponse
  * @typedef {{ type: typeof MessageType.RewriteUrls, page: string, urls: string[], srcsets?: string[] }} RewriteUrlsRequest
  * @typedef {{ ok: true, urls: string[], srcsets: string[] } | { ok: false, error: ErrorView }} RewriteUrlsResponse
+ */
+
+/**
+ * Tunnel mode (bg/tunnel-mode.js): per app (cluster + target), off by default.
+ * @typedef {{ type: typeof MessageType.TunnelInfo, tabId?: number }} TunnelInfoRequest
+ * @typedef {{ type: typeof MessageType.SetTunnel, tabId?: number, on: boolean }} SetTunnelRequest
+ * @typedef {{ target: import("kubeopen/manual").ParsedTarget, prefix: string, cluster: string, tunnel: boolean,
+ *   kubectl: string | null, basicAuth: boolean }} TunnelAppView
+ * @typedef {{ ok: true, app: TunnelAppView | null } | { ok: false, error: ErrorView }} TunnelInfoResponse
  */
 
 /** The `chrome`/`browser` namespace, whichever this browser has. */

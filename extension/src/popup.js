@@ -199,6 +199,11 @@ async function showBinding() {
   const owner = clusters.find((c) => c.id === bound.clusterId);
   byId("binding-cluster").textContent = owner ? `on ${owner.name}` : `on ${bound.server}`;
   section.hidden = false;
+  byId("tunnel-mode").onclick = async () => {
+    // tunnel.html explains tunnel mode and switches it for this tab's app.
+    await ext.tabs.create({ url: ext.runtime.getURL(`tunnel.html?tab=${tabId}`) });
+    window.close();
+  };
   byId("unbind").onclick = async () => {
     const done = await send({ type: MessageType.Unbind, tabId });
     if (done.ok) section.hidden = true;

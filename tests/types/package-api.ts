@@ -77,6 +77,8 @@ function describe(e: unknown): string {
     case "Timeout":
     case "Aborted":
     case "InvalidResponse":
+    case "NotInitialized":
+    case "UnsupportedCredentials":
       return err.message;
     default: {
       const never: never = err.code;
@@ -86,6 +88,9 @@ function describe(e: unknown): string {
 }
 
 async function manual(): Promise<Segment> {
+  await init({ cluster: false });
+  // @ts-expect-error: `cluster` is a boolean
+  await init({ cluster: "no" });
   await init();
   return parseManual("web");
 }
@@ -164,4 +169,18 @@ async function client(signal: AbortSignal): Promise<string> {
   return `${version.gitVersion} ${pods.items.length} ${ports} ${nodes} ${lines} ${failure?.code} ${cluster.server}`;
 }
 
-export { sameClass, manualClass, current, insecure, groups, small, fromObject, credentialKind, why, header, decoded, expiry, opaqueSubject, pod, info, openScheme, client };
+async function tunnel(signal: AbortSignal): Promise<string> {
+  const cluster = new Cluster({ server: "https://k", token: "t", WebSocket: globalThis.WebSocket });
+  const page: Response = await cluster.tunnelFetch({ kind: "service", namespace: "demo", name: "identity", port: "http" }, "/", { signal });
+  const pf = await cluster.portForward({ namespace: "demo", name: "identity-0" }, 8080, { signal });
+  const bytes: ReadableStream<Uint8Array> = pf.readable;
+  await pf.writable.getWriter().write(new Uint8Array([1]));
+  pf.close();
+  // @ts-expect-error: a tunnel goes to a service or a pod, not a node
+  await cluster.tunnelFetch({ kind: "node", name: "n" }, "/");
+  // @ts-expect-error: a pod needs a name
+  await cluster.portForward({ namespace: "demo" }, 80);
+  return `${page.status} ${pf.pod}:${pf.port} ${bytes.locked}`;
+}
+
+export { sameClass, manualClass, current, insecure, groups, small, fromObject, credentialKind, why, header, decoded, expiry, opaqueSubject, pod, info, openScheme, client, tunnel };

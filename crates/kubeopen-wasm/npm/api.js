@@ -19,11 +19,13 @@ import {
   __rewriteHtml,
   __HtmlRewriter,
   __browserRules,
+  parseSegment as glueParseSegment,
+  formatSegment as glueFormatSegment,
+  version as glueVersion,
 } from "./dist/kubeopen.js";
-import { KubeopenError } from "./errors.js";
+import { KubeopenError, assertLoaded, loaded } from "./errors.js";
 
 export { KubeopenError };
-export { parseSegment, formatSegment, version } from "./dist/kubeopen.js";
 
 // Hot functions cross into wasm as one `\0`-joined string and come back the same way (or, for
 // `parseProxyUrl` and `resolveAddress`, as positions in that string: see "Spans" below): reading
@@ -54,6 +56,12 @@ const FAILED = 0xffffffff;
 
 /** Points `exchangeBytes` at a buffer of at least `length` bytes. @param {number} length */
 function reserve(length) {
+  if (length > exchangeLength || exchangeBytes.byteLength === 0) remap(length);
+}
+
+/** `reserve`'s slow path: the first call (before which the wasm must be there), growth. @param {number} length */
+function remap(length) {
+  assertLoaded("url");
   if (length > exchangeLength) {
     exchangeAt = __exchange(length);
     exchangeLength = length;
@@ -215,6 +223,25 @@ class Fields {
   }
 }
 
+// The glue's own exports, behind the check that the wasm is there (the packed calls check in
+// `remap`, off their hot path).
+/** @param {string} id */
+export function parseSegment(id) {
+  assertLoaded("url");
+  return glueParseSegment(id);
+}
+
+/** @param {import("./dist/kubeopen.js").SegmentInput} segment */
+export function formatSegment(segment) {
+  assertLoaded("url");
+  return glueFormatSegment(segment);
+}
+
+export function version() {
+  assertLoaded("url");
+  return glueVersion();
+}
+
 /** @param {unknown} target */
 export function proxyPath(target) {
   return call(__proxyPath, packTarget(target));
@@ -278,6 +305,7 @@ export function resolveAddress(input, options) {
 /** Wires the JavaScript side into a freshly instantiated wasm module. */
 export function attach() {
   __registerErrorClass(KubeopenError);
+  loaded.url = true;
 }
 
 /** @param {unknown} ctx */
@@ -292,26 +320,31 @@ function packContext(ctx) {
 
 /** @param {string} url @param {unknown} ctx */
 export function rewriteUrl(url, ctx) {
+  assertLoaded("url");
   return __rewriteUrl(packContext(ctx) + NUL + text(url, "url"));
 }
 
 /** @param {string} location @param {unknown} ctx */
 export function rewriteLocation(location, ctx) {
+  assertLoaded("url");
   return __rewriteLocation(packContext(ctx) + NUL + text(location, "location"));
 }
 
 /** @param {string} value @param {unknown} ctx */
 export function rewriteSrcset(value, ctx) {
+  assertLoaded("url");
   return __rewriteSrcset(packContext(ctx) + NUL + text(value, "value"));
 }
 
 /** @param {string} css @param {unknown} ctx */
 export function rewriteCss(css, ctx) {
+  assertLoaded("url");
   return __rewriteCss(packContext(ctx), text(css, "css"));
 }
 
 /** @param {string} html @param {unknown} ctx */
 export function rewriteHtml(html, ctx) {
+  assertLoaded("url");
   return __rewriteHtml(packContext(ctx), text(html, "html"));
 }
 
@@ -319,6 +352,7 @@ export function rewriteHtml(html, ctx) {
 export class HtmlRewriter {
   /** @param {unknown} ctx @param {{ charset?: string }} [options] */
   constructor(ctx, options) {
+    assertLoaded("url");
     this.inner = new __HtmlRewriter(packContext(ctx), text(options?.charset, "options.charset"));
   }
 
@@ -340,6 +374,7 @@ export class HtmlRewriter {
 
 /** @param {unknown} input */
 export function browserRules(input) {
+  assertLoaded("url");
   if (typeof input !== "object" || input === null) throw new KubeopenError("InvalidArgument", "input must be an object");
   const o = /** @type {Record<string, unknown>} */ (input);
   return JSON.parse(

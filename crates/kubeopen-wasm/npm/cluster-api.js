@@ -13,9 +13,10 @@ import {
   __inClusterConfig,
   __clusterInfo,
   __openableEndpoints,
+  __suggestEndpoints,
   __responseError,
 } from "./dist/kubeopen_cluster.js";
-import { KubeopenError } from "./errors.js";
+import { KubeopenError, assertLoaded, loaded } from "./errors.js";
 
 export { KubeopenError };
 export { Cluster } from "./cluster-client.js";
@@ -23,6 +24,7 @@ export { Cluster } from "./cluster-client.js";
 /** Wires the JavaScript side into a freshly instantiated cluster wasm module. */
 export function attachCluster() {
   __registerErrorClass(KubeopenError);
+  loaded.cluster = true;
 }
 
 /** @param {unknown} value @param {string} what @returns {string} */
@@ -53,23 +55,27 @@ function kubeconfigArgument(kubeconfig) {
 
 /** @param {string} text */
 export function parseKubeconfig(text) {
+  assertLoaded("cluster");
   return JSON.parse(__parseKubeconfig(string(text, "text")));
 }
 
 /** @param {unknown} kubeconfig @param {string} [contextName] */
 export function minifyKubeconfig(kubeconfig, contextName) {
+  assertLoaded("cluster");
   const [input, isObject] = kubeconfigArgument(kubeconfig);
   return JSON.parse(__minifyKubeconfig(input, isObject, optional(contextName, "contextName")));
 }
 
 /** @param {unknown} kubeconfig @param {string} [contextName] */
 export function resolveContext(kubeconfig, contextName) {
+  assertLoaded("cluster");
   const [input, isObject] = kubeconfigArgument(kubeconfig);
   return JSON.parse(__resolveContext(input, isObject, optional(contextName, "contextName")));
 }
 
 /** @param {unknown} credentials */
 export function authorizationHeader(credentials) {
+  assertLoaded("cluster");
   const c = object(credentials, "credentials");
   return __authorizationHeader(
     optional(c.token, "credentials.token"),
@@ -80,11 +86,13 @@ export function authorizationHeader(credentials) {
 
 /** @param {string} data */
 export function decodeSecretToken(data) {
+  assertLoaded("cluster");
   return __decodeSecretToken(string(data, "data"));
 }
 
 /** @param {string} token @param {number} [now] Unix seconds */
 export function inspectToken(token, now) {
+  assertLoaded("cluster");
   const seconds = now ?? Math.floor(Date.now() / 1000);
   if (typeof seconds !== "number" || !Number.isFinite(seconds)) {
     throw new KubeopenError("InvalidArgument", "now must be a finite number of seconds since the Unix epoch");
@@ -94,6 +102,7 @@ export function inspectToken(token, now) {
 
 /** @param {unknown} inputs */
 export function inClusterConfig(inputs) {
+  assertLoaded("cluster");
   const i = object(inputs, "inputs");
   return JSON.parse(
     __inClusterConfig(
@@ -109,12 +118,39 @@ export function inClusterConfig(inputs) {
 
 /** @param {unknown} serviceList @param {string} server */
 export function clusterInfo(serviceList, server) {
+  assertLoaded("cluster");
   return JSON.parse(__clusterInfo(JSON.stringify(object(serviceList, "serviceList")), string(server, "server")));
 }
 
 /** @param {unknown} serviceList @param {string} server */
 export function openableEndpoints(serviceList, server) {
+  assertLoaded("cluster");
   return JSON.parse(__openableEndpoints(JSON.stringify(object(serviceList, "serviceList")), string(server, "server")));
+}
+
+/**
+ * The endpoints `input` probably means, best first, each with its proxy URL including the typed
+ * path (the ranking is the core's: crates/kubeopen/src/suggest.rs).
+ * @param {string} input @param {unknown} endpoints @param {unknown} [options]
+ */
+export function suggestEndpoints(input, endpoints, options) {
+  assertLoaded("cluster");
+  if (!Array.isArray(endpoints)) throw new KubeopenError("InvalidArgument", "endpoints must be an array");
+  const o = options === undefined || options === null ? {} : object(options, "options");
+  const limit = o.limit;
+  if (limit !== undefined && limit !== null && !(Number.isInteger(limit) && /** @type {number} */ (limit) >= 0)) {
+    throw new KubeopenError("InvalidArgument", "options.limit must be a whole number");
+  }
+  return JSON.parse(
+    __suggestEndpoints(
+      string(input, "input"),
+      JSON.stringify(endpoints),
+      optional(o.namespace, "options.namespace"),
+      optional(o.clusterDomain, "options.clusterDomain"),
+      limit === undefined || limit === null ? undefined : Math.min(/** @type {number} */ (limit), 0xffffffff),
+      optional(o.markup, "options.markup"),
+    ),
+  );
 }
 
 /**
@@ -123,6 +159,7 @@ export function openableEndpoints(serviceList, server) {
  * @returns {Promise<KubeopenError | null>}
  */
 export async function responseError(response) {
+  assertLoaded("cluster");
   if (response.ok) return null;
   const body = await response.clone().text();
   const path = response.url ? new URL(response.url).pathname : "";

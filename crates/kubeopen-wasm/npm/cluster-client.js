@@ -9,7 +9,8 @@ import {
   __apiAnswer,
   __proxyFetchUrl,
 } from "./dist/kubeopen_cluster.js";
-import { KubeopenError } from "./errors.js";
+import { portForward, tunnelFetch } from "./tunnel-client.js";
+import { KubeopenError, assertLoaded } from "./errors.js";
 
 const DEFAULT_TIMEOUT = 30_000;
 
@@ -35,9 +36,12 @@ export class Cluster {
   /** @type {string | undefined} */ #authorization;
   /** @type {number} */ #timeout;
   /** @type {(input: string, init: RequestInit) => Promise<Response>} */ #fetch;
+  /** For the WebSocket subprotocols of tunnels (checked above, like the header). @type {{ token?: string, username?: string, password?: string }} */ #credentials;
+  /** @type {(new (url: string, protocols: string[]) => WebSocket) | undefined} */ #webSocket;
 
   /** @param {Record<string, unknown>} options */
   constructor(options) {
+    assertLoaded("cluster");
     if (typeof options !== "object" || options === null) throw new KubeopenError("InvalidArgument", "options must be an object");
     const server = optionalString(options.server, "options.server");
     if (server === undefined) throw new KubeopenError("InvalidArgument", "options.server is required");
@@ -61,6 +65,10 @@ export class Cluster {
     this.#fetch = custom
       ? /** @type {(input: string, init: RequestInit) => Promise<Response>} */ (custom)
       : (input, init) => globalThis.fetch(input, init);
+    this.#credentials = { token, username, password };
+    const ws = options.WebSocket;
+    if (ws !== undefined && typeof ws !== "function") throw new KubeopenError("InvalidArgument", "options.WebSocket must be a WebSocket constructor");
+    this.#webSocket = /** @type {(new (url: string, protocols: string[]) => WebSocket) | undefined} */ (ws);
   }
 
   /** The server base, normalised. */
@@ -160,6 +168,41 @@ export class Cluster {
   /** @param {string} [namespace] @param {{ signal?: AbortSignal }} [options] */
   async openableEndpoints(namespace, options) {
     return this.#api("openableEndpoints", optionalString(namespace, "namespace"), options);
+  }
+
+  /** What the tunnel functions (tunnel-client.js) need of this client. @returns {import("./tunnel-client.js").TunnelContext} */
+  #tunnel() {
+    return {
+      server: this.#server,
+      timeout: this.#timeout,
+      credentials: this.#credentials,
+      webSocket: () => {
+        const ws = this.#webSocket ?? /** @type {{ WebSocket?: new (url: string, protocols: string[]) => WebSocket }} */ (globalThis).WebSocket;
+        if (ws === undefined) {
+          throw new KubeopenError("InvalidArgument", "there is no WebSocket here: pass options.WebSocket (Node 20: or run node with --experimental-websocket)");
+        }
+        return ws;
+      },
+      request: (url, init, signal) => this.#send(url, init, signal, async (response) => [response.status, await response.text()], false),
+    };
+  }
+
+  /**
+   * A byte stream to `port` (a number, or a container port name) of a pod, through the API
+   * server's portforward WebSocket.
+   * @param {{ namespace: string, name: string }} pod @param {number | string} port @param {{ signal?: AbortSignal }} [options]
+   */
+  portForward(pod, port, options) {
+    return portForward(this.#tunnel(), pod, port, options);
+  }
+
+  /**
+   * One HTTP request to a service's ready pod (or a pod) through a portforward WebSocket.
+   * @param {Record<string, unknown>} target @param {string} [path] @param {RequestInit} [init]
+   * @returns {Promise<Response>}
+   */
+  tunnelFetch(target, path, init) {
+    return tunnelFetch(this.#tunnel(), target, path, init);
   }
 
   /**

@@ -2,8 +2,11 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./dist/kubeopen_cluster.js";
 import { attachCluster } from "./cluster-api.js";
+import { setUrlModuleSource } from "./tunnel-client.js";
 
 initSync({ module: readFileSync(new URL("./dist/kubeopen_cluster_bg.wasm", import.meta.url)) });
 attachCluster();
+// Tunnels need the URL module, instantiated on first use; fetch cannot read a file: URL.
+setUrlModuleSource(() => readFileSync(new URL("./dist/kubeopen_bg.wasm", import.meta.url)));
 
 export * from "./cluster-api.js";

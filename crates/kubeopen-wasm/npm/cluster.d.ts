@@ -370,6 +370,58 @@ export function clusterInfo(serviceList: ServiceList, server: string): ClusterIn
  */
 export function openableEndpoints(serviceList: ServiceList, server: string): OpenableEndpoint[];
 
+/** What `suggestEndpoints` reads of an endpoint: an `OpenableEndpoint` will do. */
+export interface SuggestEndpoint {
+  namespace: string;
+  name: string;
+  port: number;
+  portName?: string | null;
+  /** The endpoint's proxy URL: its server and target are what a suggestion opens. */
+  url: string;
+}
+
+export interface SuggestOptions {
+  /** Preferred when the input names no namespace (default `"default"`). */
+  namespace?: string;
+  /** For `NAME.NS.svc.CLUSTER-DOMAIN` (default `"cluster.local"`). */
+  clusterDomain?: string;
+  /** At most this many suggestions (default 8, never more than 50). */
+  limit?: number;
+  /** `"omnibox"`: Chrome's omnibox XML (escaped, `<match>`/`<dim>`/`<url>`); default `"text"`. */
+  markup?: "text" | "omnibox";
+}
+
+/** One suggestion of `suggestEndpoints`. */
+export interface EndpointSuggestion {
+  /** The suggested endpoint's index in the list given. */
+  index: number;
+  /** Its proxy URL with what was typed after the address (path, query, fragment), confined to its prefix. */
+  url: string;
+  /** `NAME.NS port PORT (PORT-NAME)[ · https][ — PATH]`, in `options.markup`. */
+  description: string;
+  /** Higher is better; the list is sorted by it. */
+  score: number;
+}
+
+/**
+ * The endpoints `input` probably means, best first, as someone types: every form
+ * `resolveAddress` understands (`svc/NS/NAME[:PORT]`, `NAME.NS[.svc[.DOMAIN]][:PORT]`,
+ * `http(s)://…`, `-n NS`, a proxy URL) followed by a path, and unfinished words (`graf`,
+ * `monit graf`, `grafana.mon`, `web:ht`). Exact names before prefixes before substrings; then
+ * namespace, port and the default namespace. Pod and node addresses, input over 1024 bytes or
+ * over 8 words: `[]`. Throws `InvalidArgument` for arguments of the wrong type.
+ *
+ * ```js
+ * const [best] = suggestEndpoints("grafana.mon/d/abc", openableEndpoints(list, server));
+ * best.url; // ".../namespaces/monitoring/services/grafana:3000/proxy/d/abc"
+ * ```
+ */
+export function suggestEndpoints(
+  input: string,
+  endpoints: readonly SuggestEndpoint[],
+  options?: SuggestOptions,
+): EndpointSuggestion[];
+
 // ---------------------------------------------------------------------------------------------
 // the client
 
@@ -389,6 +441,11 @@ export type ClusterOptions = {
   timeout?: number;
   /** A `fetch` implementation (e.g. one bound to an undici dispatcher that trusts your CA). Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The `WebSocket` class tunnels use (`portForward`, `tunnelFetch`). Default: the global one
+   * (Node 20 has it only with `--experimental-websocket`; Node 22+ and browsers always).
+   */
+  WebSocket?: new (url: string, protocols: string[]) => WebSocket;
 } & (
   | { token?: string; username?: undefined; password?: undefined }
   | { username: string; password: string; token?: undefined }
@@ -437,4 +494,59 @@ export class Cluster {
    * The client's credentials replace any `Authorization` in `init.headers`.
    */
   proxyFetch(target: Target, path?: string, init?: RequestInit): Promise<Response>;
+  /**
+   * A byte stream to `port` of a pod (a number, or a container port's name, looked up in the
+   * pod), through the API server's `pods/NAME/portforward` WebSocket (`v4.channel.k8s.io`; the
+   * token travels as the `base64url.bearer.authorization.k8s.io.…` subprotocol, never in the URL).
+   * Needs `get` and `create` on `pods/portforward`. Resolves once the socket is open. Throws
+   * `Forbidden` (`detail.permission`: what is missing, e.g. `"create pods/portforward"`),
+   * `Unauthorized`, `NotFound`, `Network` (the socket could not open; bytes on the port's error
+   * channel error the readable with `detail.portForwardError`), `Timeout`, `Aborted`,
+   * `UnsupportedCredentials` (basic auth), `InvalidTarget`, `InvalidResponse` (a protocol violation).
+   */
+  portForward(pod: { namespace: string; name: string }, port: number | string, options?: RequestOptions): Promise<PortForward>;
+  /**
+   * One HTTP/1.1 request to `target` through a portforward WebSocket, for apps the service proxy
+   * breaks (an `identity`- or brotli-encoded HTML page): a service resolves, like `kubectl
+   * port-forward svc/…` but pinned to a ready endpoint, to the first ready pod (by name) of its
+   * EndpointSlices and the slice's target port (needs `get services`, `list endpointslices`); a
+   * pod's port is a number or a container port name. The request is the one the proxy would send:
+   * `path` (and its query) placed and cleaned as in a proxy URL, `X-Forwarded-Uri` the proxy path,
+   * `Host: localhost:PORT`, `Accept-Encoding: identity` unless `init.headers` says otherwise,
+   * `Connection: close`. The `Response` is what the pod answered — any status, redirects not
+   * followed, `url` empty — its body streamed; a gzip or deflate body is decoded (and
+   * `Content-Encoding`/`Content-Length` dropped). The socket closes when the body is complete.
+   * `init`: `method`, `headers`, `body`, `signal` (aborts at any time, the body too).
+   * Throws what `portForward` throws, `ServiceUnavailable` (no ready endpoint), `InvalidTarget`
+   * (no such port; an `https` target: the tunnel carries plain HTTP), `InvalidArgument` (a header
+   * with a control character, a body on GET/HEAD), `InvalidResponse` (a malformed HTTP answer,
+   * `detail.at`: the byte offset), `Timeout` (no response head within `timeout`).
+   */
+  tunnelFetch(target: TunnelTarget, path?: string, init?: RequestInit): Promise<Response>;
+}
+
+/** What a tunnel goes to: a service (its port by number or name; may be omitted when it has one port) or a pod (port required). */
+export type TunnelTarget = {
+  kind: "service" | "pod";
+  namespace: string;
+  name: string;
+  port?: string | number;
+  /** `"https"` is refused: the tunnel carries plain HTTP. */
+  scheme?: "" | "http" | "https";
+};
+
+/**
+ * An open port-forward: bytes from the pod on `readable`, to the pod on `writable`. The v4
+ * protocol has no half-close, so closing `writable` leaves the socket open; `close()` ends both.
+ * `readable` closes when the server closes the socket (and errors with `Network` when the
+ * kubelet reported a forwarding error), errors with `Aborted` on the signal.
+ */
+export interface PortForward {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  /** The pod forwarded to. */
+  readonly pod: string;
+  /** The pod's port number (a named port resolved). */
+  readonly port: number;
+  close(): void;
 }

@@ -10,6 +10,11 @@
  * - `Cluster` calls: `Unauthorized` (401), `Forbidden` (403), `NotFound` (404),
  *   `ServiceUnavailable` (503), `HttpError` (any other non-2xx; `detail.status`), `Network`,
  *   `Timeout`, `Aborted`, `InvalidResponse`.
+ * - Tunnels (`Cluster.portForward`, `Cluster.tunnelFetch`): the codes above (`Forbidden` with
+ *   `detail.permission`, e.g. `"create pods/portforward"`; `ServiceUnavailable` for no ready
+ *   endpoint), and `UnsupportedCredentials`: basic auth, which cannot authenticate a WebSocket.
+ * - `kubeopen/manual` only: `NotInitialized`, a function called before `await init()` instantiated
+ *   its wasm module (`detail.module`: `"url"`, or `"cluster"` after `init({ cluster: false })`).
  */
 export type KubeopenErrorCode =
   | "InvalidSegment"
@@ -31,7 +36,9 @@ export type KubeopenErrorCode =
   | "Network"
   | "Timeout"
   | "Aborted"
-  | "InvalidResponse";
+  | "InvalidResponse"
+  | "UnsupportedCredentials"
+  | "NotInitialized";
 
 /** What kubeopen throws: `code` is stable; `detail` says what was wrong and where, when useful. */
 export class KubeopenError extends Error {

@@ -11,6 +11,7 @@ use kubeopen::in_cluster::{InClusterInputs, in_cluster_config};
 use kubeopen::kubeconfig::{Kubeconfig, MinifyError, ParseError, ResolveError, resolve_context};
 use kubeopen::proxy_url::{ProxyUrlError, Query, proxy_url, server_base};
 use kubeopen::segment::Scheme;
+use kubeopen::suggest::{Markup, SuggestEndpoint, SuggestOptions, suggest_endpoints};
 use kubeopen::target::{Kind, Port, Target, TargetError};
 use kubeopen::token::inspect_token;
 use wasm_bindgen::prelude::*;
@@ -184,6 +185,53 @@ pub fn cluster_info_of(list: &str, server: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = "__openableEndpoints", skip_typescript)]
 pub fn openable_endpoints_of(list: &str, server: &str) -> Result<String, JsValue> {
     json(&openable_endpoints(&service_list(list)?, server).map_err(|e| server_error(&e))?)
+}
+
+/// `suggestEndpoints(input, endpoints, options?)`: `endpoints` is `JSON.stringify` of the list
+/// (`openableEndpoints`' items, or anything with their `namespace`, `name`, `port`, `portName`
+/// and `url`); `null` options take the core's defaults.
+#[wasm_bindgen(js_name = "__suggestEndpoints", skip_typescript)]
+pub fn suggest_endpoints_of(
+    input: &str,
+    endpoints: &str,
+    namespace: Option<String>,
+    cluster_domain: Option<String>,
+    limit: Option<u32>,
+    markup: Option<String>,
+) -> Result<String, JsValue> {
+    // Item by item from a `Value`: serde's `Vec` visitor would bring float formatting (for its
+    // error messages) into the module, ~10 KB gzipped.
+    let expected = "endpoints must be a list of {namespace, name, port, portName?, scheme, url}";
+    let serde_json::Value::Array(items) =
+        serde_json::from_str(endpoints).map_err(|e| invalid_argument(&format!("{expected}: {e}")))?
+    else {
+        return Err(invalid_argument(expected));
+    };
+    let endpoints = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value::<SuggestEndpoint>(item)
+                .map_err(|e| invalid_argument(&format!("endpoints[{i}]: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let defaults = SuggestOptions::default();
+    let markup = match markup.as_deref() {
+        None | Some("text") => Markup::Text,
+        Some("omnibox") => Markup::OmniboxXml,
+        Some(other) => {
+            return Err(invalid_argument(&format!(
+                "options.markup must be \"text\" or \"omnibox\", got {other:?}"
+            )));
+        }
+    };
+    let options = SuggestOptions {
+        namespace: namespace.unwrap_or(defaults.namespace),
+        cluster_domain: cluster_domain.unwrap_or(defaults.cluster_domain),
+        limit: limit.map_or(defaults.limit, |n| n as usize),
+        markup,
+    };
+    json(&suggest_endpoints(input, &endpoints, &options))
 }
 
 /// The server base of a `Cluster` (checked, no trailing `/`).

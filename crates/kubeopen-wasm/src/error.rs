@@ -53,12 +53,15 @@ pub enum KubeopenErrorCode {
     HttpError,
     /// A 2xx answer whose body is not the expected JSON.
     InvalidResponse,
+    /// Credentials that cannot authenticate what was asked (basic auth on a WebSocket).
+    UnsupportedCredentials,
 }
 
 /// Every code, for the test that compares them with `npm/errors.d.ts`; the codes only JavaScript
-/// throws (`Network`, `Timeout`, `Aborted`: fetch failures) are listed there too.
+/// throws (`Network`, `Timeout`, `Aborted`: fetch failures; `NotInitialized`: a `kubeopen/manual`
+/// call before `init()`) are listed there too.
 #[cfg(test)]
-const ALL: [KubeopenErrorCode; 17] = [
+const ALL: [KubeopenErrorCode; 18] = [
     KubeopenErrorCode::InvalidSegment,
     KubeopenErrorCode::InvalidTarget,
     KubeopenErrorCode::InvalidServer,
@@ -76,6 +79,7 @@ const ALL: [KubeopenErrorCode; 17] = [
     KubeopenErrorCode::ServiceUnavailable,
     KubeopenErrorCode::HttpError,
     KubeopenErrorCode::InvalidResponse,
+    KubeopenErrorCode::UnsupportedCredentials,
 ];
 
 impl KubeopenErrorCode {
@@ -98,6 +102,7 @@ impl KubeopenErrorCode {
             KubeopenErrorCode::ServiceUnavailable => "ServiceUnavailable",
             KubeopenErrorCode::HttpError => "HttpError",
             KubeopenErrorCode::InvalidResponse => "InvalidResponse",
+            KubeopenErrorCode::UnsupportedCredentials => "UnsupportedCredentials",
         }
     }
 }
@@ -175,8 +180,8 @@ pub(crate) fn invalid_argument(message: &str) -> JsValue {
 mod tests {
     use super::{ALL, KubeopenErrorCode};
 
-    /// The codes `npm/errors.d.ts` declares: every Rust code, plus the fetch failures that only
-    /// the JavaScript client throws — and nothing else.
+    /// The codes `npm/errors.d.ts` declares: every Rust code, plus the fetch failures and the call
+    /// before `init()` that only the JavaScript throws — and nothing else.
     #[test]
     fn the_typescript_union_lists_every_code() {
         let dts = include_str!("../npm/errors.d.ts");
@@ -191,7 +196,7 @@ mod tests {
             .filter(|s| !s.is_empty())
             .collect();
         let mut expected: Vec<&str> = ALL.iter().map(|c| c.as_str()).collect();
-        expected.extend(["Network", "Timeout", "Aborted"]);
+        expected.extend(["Network", "Timeout", "Aborted", "NotInitialized"]);
         declared.sort_unstable();
         expected.sort_unstable();
         assert_eq!(declared, expected);
@@ -214,7 +219,8 @@ mod tests {
                 | KubeopenErrorCode::NotFound
                 | KubeopenErrorCode::ServiceUnavailable
                 | KubeopenErrorCode::HttpError
-                | KubeopenErrorCode::InvalidResponse => {}
+                | KubeopenErrorCode::InvalidResponse
+                | KubeopenErrorCode::UnsupportedCredentials => {}
             }
         }
     }

@@ -296,6 +296,65 @@ fn check_no_controls(value: &str, part: CredentialPart) -> Result<(), Credential
     }
 }
 
+/// The WebSocket subprotocol the API server reads a bearer token from (kube-apiserver
+/// `authentication/request/websocket`): this prefix, then the token in base64url without padding.
+pub const WEBSOCKET_TOKEN_PROTOCOL_PREFIX: &str = "base64url.bearer.authorization.k8s.io.";
+
+/// Why credentials cannot open a WebSocket.
+///
+/// ```
+/// use kubeopen::auth::{websocket_protocols, Credentials, WebSocketAuthError};
+/// let basic = Credentials::Basic { username: "admin".into(), password: "pw".into() };
+/// assert_eq!(websocket_protocols(Some(&basic), "v4.channel.k8s.io"), Err(WebSocketAuthError::Basic));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WebSocketAuthError {
+    /// Basic auth: a browser's WebSocket cannot send an `Authorization` header, and the API
+    /// server reads only bearer tokens from subprotocols.
+    #[error(
+        "basic-auth credentials cannot authenticate a WebSocket (a browser cannot send the Authorization header on one; the API server takes only a bearer token as a subprotocol): use a token"
+    )]
+    Basic,
+    /// The token cannot be sent at all.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+}
+
+/// The subprotocols to offer on an API-server WebSocket: the token as
+/// [`WEBSOCKET_TOKEN_PROTOCOL_PREFIX`]`<base64url(token)>` (when there is one), then `protocol`
+/// (the server requires one besides the token, and answers with it). The token is checked as
+/// for a header first; base64url then makes any valid token a valid subprotocol token.
+///
+/// ```
+/// use kubeopen::auth::{websocket_protocols, Credentials};
+/// let token = Credentials::Bearer { token: "abc.def?".into() };
+/// assert_eq!(
+///     websocket_protocols(Some(&token), "v4.channel.k8s.io")?,
+///     ["base64url.bearer.authorization.k8s.io.YWJjLmRlZj8", "v4.channel.k8s.io"],
+/// );
+/// assert_eq!(websocket_protocols(None, "v4.channel.k8s.io")?, ["v4.channel.k8s.io"]);
+/// # Ok::<(), kubeopen::auth::WebSocketAuthError>(())
+/// ```
+pub fn websocket_protocols(
+    credentials: Option<&Credentials>,
+    protocol: &str,
+) -> Result<Vec<String>, WebSocketAuthError> {
+    let mut out = Vec::with_capacity(2);
+    match credentials {
+        None => {}
+        Some(Credentials::Basic { .. }) => return Err(WebSocketAuthError::Basic),
+        Some(Credentials::Bearer { token }) => {
+            check_token(token)?;
+            out.push(format!(
+                "{WEBSOCKET_TOKEN_PROTOCOL_PREFIX}{}",
+                base64::encode_url(token.as_bytes())
+            ));
+        }
+    }
+    out.push(protocol.to_owned());
+    Ok(out)
+}
+
 /// Why a Secret's `.data.token` could not be decoded.
 ///
 /// ```

@@ -40,8 +40,10 @@ pub mod proxy_url;
 pub mod rewrite;
 pub mod rules;
 pub mod segment;
+pub mod suggest;
 pub mod target;
 pub mod token;
+pub mod tunnel;
 pub mod validation;
 
 mod dot_segments;

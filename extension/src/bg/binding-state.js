@@ -9,6 +9,8 @@ import { browserRules, parseProxyUrl, proxyUrl } from "kubeopen/manual";
 import { ext } from "../messages.js";
 import { getCluster } from "./clusters.js";
 import { forThisBrowser } from "./firefox-rules.js";
+import { appKey, tunnelledApps } from "./tunnel-prefs.js";
+import { TUNNEL_RULES, tunnelRules } from "./tunnel-rules.js";
 
 /**
  * @typedef {import("../messages.js").Binding} Binding
@@ -21,11 +23,14 @@ const BINDINGS = "kubeopen.bindings";
 
 /**
  * Session rule ids: each binding owns one slot of SLOT ids starting at BINDING_RULE_BASE + k·SLOT.
- * `browserRules` uses 3 (RULES_PER_BINDING in crates/kubeopen/src/rules.rs); the spare id lets
- * the core add a rule without moving anyone's slot. Ids below the base are left to other parts.
+ * The first CORE_IDS are `browserRules`' (it uses 3: RULES_PER_BINDING in
+ * crates/kubeopen/src/rules.rs; the spare id lets the core add a rule without moving anyone's
+ * slot), the rest tunnel mode's (bg/tunnel-rules.js), for an app the person put in tunnel mode.
+ * Ids below the base are left to other parts.
  */
 export const BINDING_RULE_BASE = 1000;
-const SLOT = 4;
+const CORE_IDS = 4;
+const SLOT = 8;
 /** Chrome's and Firefox's MAX_NUMBER_OF_SESSION_RULES. */
 const MAX_SESSION_RULES = 5000;
 
@@ -121,11 +126,12 @@ function credentialsOf(cluster) {
 
 /**
  * The rules of one binding with the cluster's current credentials (the core's rule type is the
- * declarativeNetRequest one with plain strings where the browser's typings list literals).
- * @param {Binding} b @param {ClusterRecord} cluster
+ * declarativeNetRequest one with plain strings where the browser's typings list literals), and
+ * tunnel mode's when its app is in `tunnelled` (keys of bg/tunnel-prefs.js).
+ * @param {Binding} b @param {ClusterRecord} cluster @param {Set<string>} tunnelled
  * @returns {chrome.declarativeNetRequest.Rule[]}
  */
-function rulesFor(b, cluster) {
+function rulesFor(b, cluster, tunnelled) {
   const rules = browserRules({
     server: b.server,
     target: b.target,
@@ -133,9 +139,12 @@ function rulesFor(b, cluster) {
     firstRuleId: b.firstRuleId,
     ...credentialsOf(cluster),
   });
-  if (rules.length > SLOT) throw new BindingError("Internal", `browserRules returned ${rules.length} rules; slots hold ${SLOT}`);
+  if (rules.length > CORE_IDS) throw new BindingError("Internal", `browserRules returned ${rules.length} rules; slots hold ${CORE_IDS}`);
   // Firefox names finer request types (an `<img srcset>` is `imageset`): see firefox-rules.js.
-  return /** @type {chrome.declarativeNetRequest.Rule[]} */ (/** @type {unknown} */ (forThisBrowser(rules)));
+  const core = /** @type {chrome.declarativeNetRequest.Rule[]} */ (/** @type {unknown} */ (forThisBrowser(rules)));
+  if (!tunnelled.has(appKey({ clusterId: b.clusterId, target: b.target }))) return core;
+  if (CORE_IDS + TUNNEL_RULES > SLOT) throw new BindingError("Internal", "tunnel rules do not fit the slot");
+  return [...core, ...tunnelRules(b, b.firstRuleId + CORE_IDS)];
 }
 
 /**
@@ -192,6 +201,7 @@ export function bindTab(tabId, cluster, target) {
     if (existing && existing.server === cluster.server && equalTargets(existing.target, canonical)) {
       return existing;
     }
+    const tunnelled = await tunnelledApps();
     /** @type {Binding} */
     const binding = {
       tabId,
@@ -201,7 +211,7 @@ export function bindTab(tabId, cluster, target) {
       prefix: prefixOf(cluster.server, canonical),
       firstRuleId: existing?.firstRuleId ?? allocateFirstRuleId(map),
     };
-    const addRules = rulesFor(binding, cluster);
+    const addRules = rulesFor(binding, cluster, tunnelled);
     await ext.declarativeNetRequest.updateSessionRules({ removeRuleIds: slotIds(binding.firstRuleId), addRules });
     map[key] = binding;
     await writeBindings(map);
@@ -244,7 +254,11 @@ function sameRules(a, b) {
 export function reconcile() {
   return serially(async () => {
     const map = await readBindings();
-    const [installed, tabs] = await Promise.all([ext.declarativeNetRequest.getSessionRules(), ext.tabs.query({})]);
+    const [installed, tabs, tunnelled] = await Promise.all([
+      ext.declarativeNetRequest.getSessionRules(),
+      ext.tabs.query({}),
+      tunnelledApps(),
+    ]);
     const openTabs = new Set(tabs.map((t) => t.id));
     /** @type {chrome.declarativeNetRequest.Rule[]} */
     const wanted = [];
@@ -253,7 +267,7 @@ export function reconcile() {
       const cluster = openTabs.has(b.tabId) ? await getCluster(b.clusterId) : undefined;
       let rules;
       try {
-        rules = cluster && cluster.server === b.server ? rulesFor(b, cluster) : undefined;
+        rules = cluster && cluster.server === b.server ? rulesFor(b, cluster, tunnelled) : undefined;
       } catch {
         rules = undefined; // its credentials no longer fit: unbind rather than send nothing
       }
@@ -291,6 +305,8 @@ function comparable(rule) {
     priority: r.priority,
     type: r.action?.type,
     headers: (r.action?.requestHeaders ?? []).map((/** @type {any} */ h) => [h.header, h.operation, h.value]),
+    responseHeaders: (r.action?.responseHeaders ?? []).map((/** @type {any} */ h) => [h.header, h.operation, h.value]),
+    methods: [...(r.condition?.requestMethods ?? [])].sort(),
     redirect: r.action?.redirect?.regexSubstitution ?? null,
     regex: r.condition?.regexFilter,
     tabs: r.condition?.tabIds ?? [],

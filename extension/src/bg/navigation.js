@@ -21,6 +21,7 @@ import { ext } from "../messages.js";
 import { clusterForServer, defaultCluster, getCluster } from "./clusters.js";
 import { BindingError, bindTab, bindingForTab, sameTarget, unbindTab } from "./binding-state.js";
 import { OPEN_PAGE } from "./open-rules.js";
+import { isTunnelPage } from "./tunnel-rules.js";
 
 /**
  * @typedef {import("../messages.js").Binding} Binding
@@ -113,9 +114,13 @@ export async function openInTab(input, tabId, clusterId) {
   return { binding, url: proxyUrl(cluster.server, resolved.target, path) };
 }
 
-/** @param {string} url */
+/**
+ * Pages a bound tab passes through without leaving its app: open.html, and tunnel.html (the
+ * explanation of a page the API server lost, whose "Open in tunnel mode" goes back to the app).
+ * @param {string} url
+ */
 function isTransient(url) {
-  return url === "about:blank" || url.startsWith(ext.runtime.getURL(OPEN_PAGE));
+  return url === "about:blank" || url.startsWith(ext.runtime.getURL(OPEN_PAGE)) || isTunnelPage(url);
 }
 
 /**

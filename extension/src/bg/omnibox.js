@@ -1,45 +1,25 @@
 // @ts-check
 // The `k8s` address-bar keyword: `k8s grafana.monitoring:3000/d/abc`, `k8s svc/monitoring/grafana`,
 // `k8s http://grafana.monitoring.svc:3000/`, or pick one of the default cluster's services as you
-// type. Suggestions come from the clusters part's cached service list. What is entered goes to
-// open.html (`?input=`), the same page that finishes in-cluster and proxy URLs: it asks the
-// background to resolve (the core), bind the tab and go on, and shows what went wrong otherwise.
+// type. Suggestions come from the clusters part's cached service list, matched and ranked by the
+// core (`suggestEndpoints`: crates/kubeopen/src/suggest.rs), each a proxy URL that keeps the path
+// typed after the address. What is entered goes to open.html (`?input=`), the same page that
+// finishes in-cluster and proxy URLs: it asks the background to resolve (the core), bind the tab
+// and go on, and shows what went wrong otherwise.
+import { suggestEndpoints } from "kubeopen/manual";
 import { ext } from "../messages.js";
 import { defaultCluster, openableEndpointsFor } from "./clusters.js";
 import { OPEN_PAGE } from "./open-rules.js";
 
-/** @typedef {import("../messages.js").EndpointView} EndpointView */
-
 const MAX_SUGGESTIONS = 8;
-// Chrome reads suggestion descriptions as XML (for <match>/<dim>/<url>); Firefox shows them as
-// they are. Only Chrome needs (and must get) the escaping.
-const XML_DESCRIPTIONS = typeof (/** @type {any} */ (globalThis).browser) === "undefined";
+// Chrome reads suggestion descriptions as XML (for <match>/<dim>/<url>) and rejects a malformed
+// one; Firefox shows them as they are. Only Chrome needs (and must get) the markup. Firefox is
+// told apart by `runtime.getBrowserInfo` (Gecko only): recent Chromium has a `browser` global too.
+const XML_DESCRIPTIONS = typeof (/** @type {any} */ (ext?.runtime)?.getBrowserInfo) !== "function";
 
-/** @param {string} text */
+/** The default suggestion repeats what was typed: escaped for Chrome like the core's descriptions. @param {string} text */
 function forDescription(text) {
   return XML_DESCRIPTIONS ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : text;
-}
-
-/**
- * The endpoints matching every word typed (in namespace, name, port name or number, scheme),
- * best first: a name that starts with the first word before one that only contains it.
- * @param {string} text @param {EndpointView[]} endpoints
- * @returns {EndpointView[]}
- */
-export function matchEndpoints(text, endpoints) {
-  const words = text.toLowerCase().split(/[\s/:.]+/).filter(Boolean);
-  const haystack = (/** @type {EndpointView} */ e) =>
-    `${e.namespace}/${e.name}:${e.portName ?? ""}:${e.port} ${e.scheme}`.toLowerCase();
-  const hits = endpoints.filter((e) => words.every((w) => haystack(e).includes(w)));
-  const first = words[0] ?? "";
-  const rank = (/** @type {EndpointView} */ e) => (e.name.startsWith(first) ? 0 : 1);
-  return hits.sort((a, b) => rank(a) - rank(b)).slice(0, MAX_SUGGESTIONS);
-}
-
-/** @param {EndpointView} e */
-function describe(e) {
-  const port = e.portName ? `${e.portName} (${e.port})` : String(e.port);
-  return `${e.namespace}/${e.name} port ${port} — ${e.scheme}`;
 }
 
 /**
@@ -67,8 +47,15 @@ export function startOmnibox(ready, report) {
         }
         omnibox.setDefaultSuggestion({ description: forDescription(`Open ${text || "…"} in ${cluster.name}`) });
         const endpoints = await openableEndpointsFor(cluster.id).catch(() => []);
-        // A suggestion's content is the proxy URL: the core resolves it back exactly.
-        suggest(matchEndpoints(text, endpoints).map((e) => ({ content: e.url, description: forDescription(describe(e)) })));
+        const found = suggestEndpoints(text, endpoints, {
+          namespace: cluster.namespace,
+          clusterDomain: cluster.clusterDomain,
+          limit: MAX_SUGGESTIONS,
+          markup: XML_DESCRIPTIONS ? "omnibox" : "text",
+        });
+        // A suggestion's content is its proxy URL (with the typed path): open.html resolves it
+        // back exactly.
+        suggest(found.map((s) => ({ content: s.url, description: s.description })));
       })
       .catch((e) => report("omnibox suggestions", e));
   });

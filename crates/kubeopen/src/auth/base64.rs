@@ -151,15 +151,27 @@ pub(crate) fn decode(input: &str, alphabet: Alphabet) -> Result<Vec<u8>, Base64E
 
 /// Encodes `input` with the standard alphabet and padding (for `Authorization: Basic`).
 pub(crate) fn encode(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    encode_with(input, Alphabet::Standard)
+}
+
+/// Encodes `input` with the URL-safe alphabet and no padding (the WebSocket token subprotocol).
+pub(crate) fn encode_url(input: &[u8]) -> String {
+    encode_with(input, Alphabet::UrlSafe)
+}
+
+fn encode_with(input: &[u8], alphabet: Alphabet) -> String {
+    let table: &[u8; 64] = match alphabet {
+        Alphabet::Standard => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        Alphabet::UrlSafe => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+    };
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
         let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for k in 0..4 {
             if k <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * k) & 63) as usize]));
-            } else {
+                out.push(char::from(table[(n >> (18 - 6 * k) & 63) as usize]));
+            } else if alphabet == Alphabet::Standard {
                 out.push('=');
             }
         }

@@ -1,0 +1,90 @@
+// @ts-check
+// Notices when a bound tab's page fails the way the API server's HTML transport fails
+// (spec apiserver-proxy.md §3.3 step 5): it cannot rewrite a `text/html` body whose
+// Content-Encoding is not empty, gzip or deflate (`identity`, `br`, `zstd`), and loses it. What
+// the browser sees then is either the connection dropped before any answer (Chromium:
+// net::ERR_EMPTY_RESPONSE; Firefox: NS_ERROR_NET_EMPTY_RESPONSE or a reset) or the headers with
+// no body (a blank page, or a truncated-body error). Both are recognised here, by observing
+// webRequest (never blocking it); the tab is then shown the explanation page (tunnel.html),
+// which offers tunnel mode and `kubectl port-forward`.
+import { ext } from "../messages.js";
+import { bindingForTab } from "./binding-state.js";
+import { isTunnelled } from "./tunnel-prefs.js";
+import { tunnelPageFor } from "./tunnel.js";
+
+/** Encodings the transport rewrites; any other on an HTML page is lost. */
+const PASSED = new Set(["", "gzip", "deflate"]);
+/** Network errors of a body lost or a connection dropped, in Chromium's and Firefox's words. */
+const LOST =
+  /ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONTENT_LENGTH_MISMATCH|ERR_CONNECTION_CLOSED|ERR_CONNECTION_RESET|NS_ERROR_NET_EMPTY_RESPONSE|NS_ERROR_NET_RESET|NS_ERROR_NET_INTERRUPT|NS_ERROR_NET_PARTIAL_TRANSFER|NS_ERROR_PARTIAL_TRANSFER/;
+
+/**
+ * HTML responses with an encoding the transport loses, by request id → that encoding.
+ * @type {Map<string, string>}
+ */
+const lostEncodings = new Map();
+
+/**
+ * The encoding that makes the transport lose this response, if it is HTML with one.
+ * @param {{ name: string, value?: string }[] | undefined} headers
+ */
+export function lostEncoding(headers) {
+  const get = (/** @type {string} */ name) => headers?.find((h) => h.name.toLowerCase() === name)?.value ?? "";
+  const type = get("content-type").split(";")[0].trim().toLowerCase();
+  if (type !== "text/html") return undefined;
+  const encoding = get("content-encoding").trim().toLowerCase();
+  return PASSED.has(encoding) ? undefined : encoding;
+}
+
+/**
+ * A frame of a bound tab failed inside its app's prefix: explain (main frame) and offer the tunnel.
+ * @param {{ tabId: number, frameId: number, url: string, method: string }} details
+ * @param {string | null} encoding what the response said, if it said anything
+ */
+async function failedInPrefix({ tabId, frameId, url, method }, encoding) {
+  if (tabId < 0 || frameId !== 0) return; // a frame's failure stays in its frame
+  const binding = await bindingForTab(tabId);
+  if (!binding || !(url === binding.prefix || url.startsWith(`${binding.prefix}/`) || url.startsWith(`${binding.prefix}?`))) return;
+  // In tunnel mode GET navigations never reach the prefix; a form POST still does.
+  const tunnelled = await isTunnelled({ clusterId: binding.clusterId, target: binding.target });
+  if (tunnelled && method === "GET") return;
+  const message = encoding
+    ? `The API server cannot pass this app's pages: it sends Content-Encoding: ${encoding}.`
+    : "The API server closed the connection without an answer: it does this with an app's page whose Content-Encoding it cannot rewrite (identity, br or zstd).";
+  await ext.tabs.update(tabId, { url: tunnelPageFor(url, { code: "TransportLoss", message, ...(encoding ? { encoding } : {}) }) });
+}
+
+/**
+ * Registers the observers (synchronously, at start-up).
+ * @param {Promise<void>} ready
+ */
+export function startTransportCheck(ready) {
+  /** @param {unknown} e */
+  const report = (e) => console.warn("kubeopen transport check:", e instanceof Error ? e.message : e);
+  const filter = { urls: ["http://*/*", "https://*/*"], types: /** @type {any} */ (["main_frame", "sub_frame"]) };
+  ext.webRequest.onHeadersReceived.addListener(
+    (details) => {
+      // A redirect keeps its request id: only the response that ends the request counts.
+      const final = details.statusCode < 300 || details.statusCode >= 400;
+      const encoding = details.tabId >= 0 && final ? lostEncoding(details.responseHeaders) : undefined;
+      if (encoding !== undefined) lostEncodings.set(details.requestId, encoding);
+      else lostEncodings.delete(details.requestId);
+      return undefined; // observe only
+    },
+    filter,
+    ["responseHeaders"],
+  );
+  ext.webRequest.onCompleted.addListener((details) => {
+    const encoding = lostEncodings.get(details.requestId);
+    lostEncodings.delete(details.requestId);
+    if (encoding === undefined) return;
+    ready.then(() => failedInPrefix(details, encoding)).catch(report);
+  }, filter);
+  ext.webRequest.onErrorOccurred.addListener((details) => {
+    const encoding = lostEncodings.get(details.requestId) ?? null;
+    lostEncodings.delete(details.requestId);
+    if (/ABORTED/.test(details.error)) return; // stopped, or navigated elsewhere meanwhile
+    if (!LOST.test(details.error) && encoding === null) return;
+    ready.then(() => failedInPrefix(details, encoding)).catch(report);
+  }, filter);
+}
