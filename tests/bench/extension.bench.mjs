@@ -18,7 +18,8 @@
 //  2. Service worker start → rules installed for a restored binding, under 150 ms: the rules are
 //     removed, the worker is stopped (CDP ServiceWorker.stopAllWorkers) and woken by a message;
 //     the worker itself records performance.now() (ms since it started) once the rules are back.
-// Usage: KUBEOPEN_EXTENSION_OUT=… node tests/bench/extension.bench.mjs [--rounds N] [--restarts N] [--json FILE]
+// Usage: KUBEOPEN_EXTENSION_OUT=… node tests/bench/extension.bench.mjs [--rounds N] [--sessions N] [--restarts N] [--json FILE]
+//   --rounds: alternating pairs per session; --sessions: fresh browser pairs, pooled (default 3).
 import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,6 +36,7 @@ const arg = (name, fallback) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const ROUNDS = Number(arg("--rounds", "15"));
+const SESSIONS = Number(arg("--sessions", "3"));
 const RESTARTS = Number(arg("--restarts", "10"));
 const TOKEN = "bench-token-c0ffee";
 const WEB = { kind: "service", namespace: "demo", name: "web", port: "http" };
@@ -169,26 +171,64 @@ const spreadOf = (xs) => {
 // 15 s, not the test's 1 s: less work beside the loads).
 const prometheus = await startPrometheus({ scrapeInterval: "15s" });
 const sandbox = await startSandbox({ fixture: prometheus.fixture, tokens: { [TOKEN]: "bench" } });
-const kube = await launchBrowser();
-const baseline = await launchRulesOnly(sandbox.url, [WEB, PROM]);
-const [baseWeb, baseProm] = baseline.pages;
-await baseProm.addInitScript(markPrometheusUiReady);
-try {
-  const cluster = await addCluster(kube, { name: "bench", server: sandbox.url, token: TOKEN });
-  const opened = await kube.send({ type: "kubeopen:open", clusterId: cluster.id, target: WEB, path: "/" });
-  if (!opened.ok) throw new Error(JSON.stringify(opened));
-  const bound = await eventually(async () => kube.context.pages().find((p) => p.url() === opened.url), "the bound tab");
-  const url = proxyUrl(sandbox.url, WEB, "/");
-  const promOpened = await kube.send({ type: "kubeopen:open", clusterId: cluster.id, target: PROM, path: PROM_PATH });
-  if (!promOpened.ok) throw new Error(JSON.stringify(promOpened));
-  const promPrefix = proxyUrl(sandbox.url, PROM, "/");
-  const promBound = await eventually(async () => kube.context.pages().find((p) => p.url().startsWith(promPrefix)), "Prometheus' bound tab");
-  await promBound.addInitScript(markPrometheusUiReady);
-  const promUrl = proxyUrl(sandbox.url, PROM, PROM_PATH);
 
-  // 1. Page loads, alternating, after a warm-up of each: the demo app, then Prometheus.
-  const pairs = await alternate(load, bound, baseWeb, url, ROUNDS);
-  const promPairs = await alternate(loadPrometheus, promBound, baseProm, promUrl, ROUNDS);
+/**
+ * One session: a fresh kubeopen browser and a fresh baseline browser, the demo app's and
+ * Prometheus' alternating loads. Returns the pairs, and the kubeopen browser (still open) with
+ * Prometheus' bound tab, for the last session's part 2.
+ */
+async function session() {
+  const kube = await launchBrowser();
+  const baseline = await launchRulesOnly(sandbox.url, [WEB, PROM]);
+  try {
+    const [baseWeb, baseProm] = baseline.pages;
+    await baseProm.addInitScript(markPrometheusUiReady);
+    const cluster = await addCluster(kube, { name: "bench", server: sandbox.url, token: TOKEN });
+    const opened = await kube.send({ type: "kubeopen:open", clusterId: cluster.id, target: WEB, path: "/" });
+    if (!opened.ok) throw new Error(JSON.stringify(opened));
+    const bound = await eventually(async () => kube.context.pages().find((p) => p.url() === opened.url), "the bound tab");
+    const url = proxyUrl(sandbox.url, WEB, "/");
+    const promOpened = await kube.send({ type: "kubeopen:open", clusterId: cluster.id, target: PROM, path: PROM_PATH });
+    if (!promOpened.ok) throw new Error(JSON.stringify(promOpened));
+    const promPrefix = proxyUrl(sandbox.url, PROM, "/");
+    const promBound = await eventually(async () => kube.context.pages().find((p) => p.url().startsWith(promPrefix)), "Prometheus' bound tab");
+    await promBound.addInitScript(markPrometheusUiReady);
+    const promUrl = proxyUrl(sandbox.url, PROM, PROM_PATH);
+    const pairs = await alternate(load, bound, baseWeb, url, ROUNDS);
+    const promPairs = await alternate(loadPrometheus, promBound, baseProm, promUrl, ROUNDS);
+    return { kube, promBound, pairs, promPairs };
+  } catch (e) {
+    await kube.close();
+    throw e;
+  } finally {
+    await baseline.close();
+  }
+}
+
+// 1. Page loads in SESSIONS pairs of fresh browsers (two browser instances differ by a few per
+// cent on their own, so one pair of them is not enough), ROUNDS alternating pairs each, pooled.
+/** @type {number[][]} */
+const pairs = [];
+/** @type {number[][]} */
+const promPairs = [];
+/** @type {Awaited<ReturnType<typeof session>> | undefined} */
+let last;
+try {
+  for (let i = 0; i < SESSIONS; i++) {
+    if (last) await last.kube.close();
+    last = await session();
+    pairs.push(...last.pairs);
+    promPairs.push(...last.promPairs);
+  }
+} catch (e) {
+  if (last) await last.kube.close();
+  await sandbox.stop();
+  await prometheus.stop();
+  throw e;
+}
+const kube = /** @type {NonNullable<typeof last>} */ (last).kube;
+const promBound = /** @type {NonNullable<typeof last>} */ (last).promBound;
+try {
   // Part 2 measures one restored binding, as before Prometheus was added: its tab goes.
   await promBound.close();
   // Each pair: kubeopen's three figures, then the baseline's (see load()).
@@ -233,23 +273,24 @@ try {
 
   const results = {
     bench: "extension",
-    rounds: ROUNDS,
+    rounds: pairs.length,
+    sessions: SESSIONS,
     // ratioMin/ratioMax: the spread of the per-pair ratios (make bench shows it).
     load: { ...loadMs, ratio: loadRatio, ...spreadOf(ratiosOf(0)), budget: 1.1, pass: loadRatio <= 1.1 },
     appReady: { ...appMs, ratio: appRatio, ...spreadOf(ratiosOf(1)), budget: 1.1, pass: appRatio <= 1.1 },
     pageAnsweredAfterLoad: { ...afterMs, ratio: afterRatio, ...spreadOf(ratiosOf(2)) },
     // Prometheus' /graph: load event, and its query box in the DOM (see the top of this file).
-    prometheus: { path: PROM_PATH, rounds: ROUNDS, load: promFigure(0), uiReady: promFigure(1) },
+    prometheus: { path: PROM_PATH, rounds: promPairs.length, load: promFigure(0), uiReady: promFigure(1) },
     swRestore: { medianMs: restoreMs, maxMs: Math.max(...restores), samples: restores.length, budget: 150, pass: restoreMs < 150 },
   };
   const f = (/** @type {number} */ n) => n.toFixed(1);
-  console.log(`demo app, ${ROUNDS} alternating loads (medians):`);
+  console.log(`demo app, ${pairs.length} alternating loads in ${SESSIONS} browser sessions (medians):`);
   const q = (/** @type {{ q1: number, q3: number, ciLow: number, ciHigh: number }} */ x) =>
     `median's 95 % CI ${x.ciLow.toFixed(3)}–${x.ciHigh.toFixed(3)}, quartiles ${x.q1.toFixed(2)}–${x.q3.toFixed(2)}`;
   console.log(`  load event       kubeopen ${f(loadMs.kubeopen)} ms  rules only ${f(loadMs.rulesOnly)} ms  ratio ${loadRatio.toFixed(3)} (${q(results.load)}; budget 1.10) ${results.load.pass ? "PASS" : "FAIL"}`);
   console.log(`  app fetch done   kubeopen ${f(appMs.kubeopen)} ms  rules only ${f(appMs.rulesOnly)} ms  ratio ${appRatio.toFixed(3)} (${q(results.appReady)}; budget 1.10) ${results.appReady.pass ? "PASS" : "FAIL"}`);
   console.log(`  answered after load  kubeopen ${f(afterMs.kubeopen)} ms  rules only ${f(afterMs.rulesOnly)} ms  ratio ${afterRatio.toFixed(3)} (${q(results.pageAnsweredAfterLoad)}; no budget)`);
-  console.log(`Prometheus ${PROM_PATH}, ${ROUNDS} alternating loads (medians):`);
+  console.log(`Prometheus ${PROM_PATH}, ${promPairs.length} alternating loads in ${SESSIONS} browser sessions (medians):`);
   for (const [label, x] of /** @type {const} */ ([["load event      ", results.prometheus.load], ["query box shown ", results.prometheus.uiReady]])) {
     console.log(`  ${label} kubeopen ${f(x.kubeopen)} ms  rules only ${f(x.rulesOnly)} ms  ratio ${x.ratio.toFixed(3)} (${q(x)}; budget 1.10) ${x.pass ? "PASS" : "FAIL"}`);
   }
@@ -258,7 +299,6 @@ try {
   if (json) writeFileSync(json, JSON.stringify(results, null, 2));
 } finally {
   await kube.close();
-  await baseline.close();
   await sandbox.stop();
   await prometheus.stop();
 }
