@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { proxyUrl } from "kubeopen";
-import { TIMEOUT, addCluster, echoFrom, launchBrowser, settled, startSandbox } from "./bindings-support.mjs";
+import { TIMEOUT, addCluster, echoFrom, eventually, launchBrowser, settled, startSandbox } from "./bindings-support.mjs";
 
 const TOKEN = "navigation-test-token-51ab";
 const WEB = { kind: "service", namespace: "demo", name: "web", port: "http" };
@@ -46,7 +46,11 @@ async function openInNewTab(url) {
 }
 
 test("the open rules are installed for the known cluster", async () => {
-  const rules = await browser.dynamicRules();
+  // Rebuilt in the background once the cluster is stored: the in-cluster rule, then one per server.
+  const rules = await eventually(async () => {
+    const now = await browser.dynamicRules();
+    return now.length >= 2 ? now : null;
+  }, "the open rules for the added cluster");
   const page = `chrome-extension://${browser.extensionId}/open.html?url=\\1`;
   assert.deepEqual(rules.map((r) => r.action.redirect?.regexSubstitution), [page, page]);
   assert.ok(rules.every((r) => r.condition.resourceTypes?.join() === "main_frame"));
