@@ -1,9 +1,10 @@
 // Tunnel mode in the Firefox build (extension/dist/firefox), in Debian's Firefox ESR over WebDriver
 // BiDi, against the sandbox's `identity` app (its HTML is sent with `Content-Encoding: identity`,
 // which the API server's transport loses): the tab explains the failure; with tunnel mode on its
-// pages come through the pod's port-forward into the shell document (same path as in Chromium:
-// MAIN-world scripting, Firefox 128+), while assets and the API call use the proxy. Reload, a
-// second page and back work; no request of the app leaves the prefix; the shell has no token.
+// pages come through the pod's port-forward as the shell document's body (Firefox's build streams
+// it in with filterResponseData: bg/tunnel-deliver.firefox.js), while assets and the API call use
+// the proxy. Reload, a second page and back work; no request of the app leaves the prefix; the
+// shell has no token; a token without `create pods/portforward` gets an explanation naming it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -14,6 +15,17 @@ import { startRecordingFront } from "../e2e/content-support.mjs";
 
 const extensionDir = process.env.KUBEOPEN_FIREFOX_EXTENSION ?? path.join(root, "extension", "dist", "firefox");
 const TOKEN = "firefox-tunnel-token-3c7d19";
+const LIMITED_TOKEN = "firefox-proxy-only-token-6e21";
+// `proxy-only` may use the service proxy and read the API, not create pods/portforward (what
+// `view` plus services/proxy gives in a real cluster).
+const AUTHZ = `rules:
+  - users: [firefox-tunnel-tester]
+    resources: ["*"]
+    verbs: ["*"]
+  - users: [proxy-only]
+    resources: [services, services/proxy, pods, endpoints, endpointslices, namespaces]
+    verbs: [get, list]
+`;
 const TARGET = { kind: "service", namespace: "demo", name: "identity", port: "http" };
 const SHELL_PATH = "/api/v1/kubeopen-tunnel-shell";
 const TUNNEL_PAGE = `moz-extension://${EXTENSION_UUID}/tunnel.html`;
@@ -24,6 +36,11 @@ let firefox;
 let sandbox;
 /** @type {import("../e2e/content-support.mjs").Front} */
 let front;
+/** A second address of the same sandbox, for the cluster added with the limited token. */
+/** @type {import("../e2e/content-support.mjs").Front} */
+let limitedFront;
+/** @type {any} */
+let popup;
 let prefix = "";
 let prefixPath = "";
 let app = ""; // the app tab's browsing context
@@ -41,11 +58,11 @@ async function contextWhere(want) {
   throw new Error("no tab with the wanted URL");
 }
 
-/** Polls `expression` in the app tab until it is truthy; returns it. @param {string} expression */
-async function until(expression) {
+/** Polls `expression` in the app tab (or `context`) until it is truthy; returns it. @param {string} expression @param {string} [context] */
+async function until(expression, context = app) {
   for (let i = 0; i < 400; i++) {
     try {
-      const v = await firefox.bidi.evaluate(app, expression);
+      const v = await firefox.bidi.evaluate(context, expression);
       if (v) return v;
     } catch {
       // navigating
@@ -64,14 +81,16 @@ async function ready(name, url) {
 }
 
 before(async () => {
-  sandbox = await startSandbox({ tokens: { [TOKEN]: "firefox-tunnel-tester" } });
+  sandbox = await startSandbox({ tokens: { [TOKEN]: "firefox-tunnel-tester", [LIMITED_TOKEN]: "proxy-only" }, authz: AUTHZ });
   front = await startRecordingFront(sandbox.url);
+  limitedFront = await startRecordingFront(sandbox.url);
   prefix = proxyUrl(front.url, TARGET, "/").replace(/\/$/, "");
   prefixPath = new URL(prefix).pathname;
   firefox = await launchFirefox();
   const installed = await firefox.bidi.send("webExtension.install", { extensionData: { type: "path", path: extensionDir } });
   assert.equal(installed.extension, "kubeopen@kubeopen.dev");
   const page = await firefox.openExtensionPage("popup.html");
+  popup = page;
   const added = await firefox.bidi.evaluate(
     page,
     `browser.runtime.sendMessage({ type: "kubeopen:addCluster", name: "demo", server: ${JSON.stringify(front.url)}, credentials: { token: ${JSON.stringify(TOKEN)} } })`,
@@ -88,6 +107,7 @@ before(async () => {
 after(async () => {
   await firefox?.close();
   await front?.close();
+  await limitedFront?.close();
   await sandbox?.stop();
 });
 
@@ -126,4 +146,32 @@ test("Firefox: no request of the app left the prefix; the shell went without a c
   // Only the first, lost page went through the proxy as a page (the browser may retry it).
   const pages = inside.filter((s) => s.url === `${prefixPath}/` || s.url === `${prefixPath}/second.html`);
   assert.ok(pages.length >= 1 && pages.every((s) => s.url === `${prefixPath}/`), JSON.stringify(pages));
+});
+
+test("Firefox: a token without create pods/portforward: the explanation names the permission and kubectl port-forward", async () => {
+  const added = await firefox.bidi.evaluate(
+    popup,
+    `browser.runtime.sendMessage({ type: "kubeopen:addCluster", name: "limited", server: ${JSON.stringify(limitedFront.url)}, credentials: { token: ${JSON.stringify(LIMITED_TOKEN)} } })`,
+  );
+  assert.equal(added.ok, true, JSON.stringify(added));
+  const opened = await firefox.bidi.evaluate(
+    popup,
+    `browser.runtime.sendMessage({ type: "kubeopen:open", clusterId: ${JSON.stringify(added.cluster.id)}, target: ${JSON.stringify(TARGET)} })`,
+  );
+  assert.equal(opened.ok, true, JSON.stringify(opened));
+  const limitedPrefix = proxyUrl(limitedFront.url, TARGET, "/");
+  const shows = (/** @type {string} */ u, /** @type {(reason: string | null) => boolean} */ reason) => {
+    if (!u.startsWith(TUNNEL_PAGE)) return false;
+    const q = new URL(u).searchParams;
+    return (q.get("url") ?? "").startsWith(limitedPrefix) && reason(q.get("reason"));
+  };
+  const tab = await contextWhere((u) => shows(u, (r) => r === "TransportLoss"));
+  assert.equal(await until(`document.getElementById("switch")?.textContent`, tab), "Open in tunnel mode");
+  await firefox.bidi.evaluate(tab, `(document.getElementById("switch").click(), true)`);
+  // The tab goes back to the app, then (the tunnel refused) to a new explanation.
+  await contextWhere((u) => shows(u, (r) => r === "Forbidden"));
+  const permission = await until(`new URL(location.href).searchParams.get("permission")`, tab);
+  assert.match(permission, /pods\/portforward/);
+  assert.match(await until(`document.getElementById("what")?.textContent`, tab), /pods\/portforward/);
+  assert.equal(await until(`document.getElementById("kubectl")?.textContent`, tab), "kubectl port-forward svc/identity -n demo 8080:http");
 });
