@@ -32,6 +32,36 @@ fn inside(url: &url::Url) -> bool {
     }
 }
 
+/// `url` 2.5.8 keeps a drive-letter-like segment (`p:`, `p|`) when `..` should pop it, in every
+/// scheme (servo/rust-url#1130; the WHATWG standard exempts only `file:`, and browsers pop it).
+/// Such a segment is an ordinary one in http(s), so the oracle renames it to another ordinary
+/// segment of the same length before resolving: `/p:/../x` is then `/x`, as in a browser.
+fn without_drive_letter_segments(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, rest) = url.split_at(end);
+    let mut out = String::with_capacity(url.len());
+    let mut start = 0;
+    for (i, c) in path.char_indices().chain([(path.len(), '/')]) {
+        if c == '/' || c == '\\' {
+            let segment = &path[start..i];
+            let b = segment.as_bytes();
+            // Only after a separator: a leading `p:` is a scheme, not a segment.
+            if start > 0 && b.len() == 2 && b[0].is_ascii_alphabetic() && (b[1] == b':' || b[1] == b'|') {
+                out.push(char::from(b[0]));
+                out.push('_');
+            } else {
+                out.push_str(segment);
+            }
+            if i < path.len() {
+                out.push(c);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fuzz_target!(|input: &str| {
     let grafana = Target::service("monitoring", "grafana")
         .expect("valid")
@@ -45,7 +75,7 @@ fuzz_target!(|input: &str| {
         let twice = rewrite_url(&once, &ctx);
         assert_eq!(once, twice, "not idempotent for {input:?}");
         if once != input
-            && let Ok(resolved) = page.join(&once)
+            && let Ok(resolved) = page.join(&without_drive_letter_segments(&once))
         {
             assert!(inside(&resolved), "{input:?} -> {once:?} -> {resolved}");
         }
