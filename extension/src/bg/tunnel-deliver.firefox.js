@@ -70,14 +70,9 @@ export function startDelivery(ready, pages, report) {
     const key = keyOf(details);
     try {
       await ready;
-      const page = pages.take(details);
+      const page = await pages.toWrite(details);
       if (!page) return;
-      let delivery = await page.delivery;
-      if (delivery.kind === "failed") {
-        const instead = await pages.explain(details.tabId, details.frameId, page.realUrl, delivery);
-        if (!instead) return;
-        delivery = instead;
-      }
+      const { delivery } = page;
       await Promise.race([commitOf(key).committed, new Promise((r) => setTimeout(r, COMMIT_WAIT_MS))]);
       const target = { tabId: details.tabId, frameIds: [details.frameId] };
       const to = delivery.kind === "redirect" ? delivery.location : page.realUrl;

@@ -37,14 +37,9 @@ function writeShell(shell, delivery, realUrl) {
  * @param {Pages} pages
  */
 async function shellCommitted(details, pages) {
-  const page = pages.take(details);
+  const page = await pages.toWrite(details);
   if (!page) return;
-  let delivery = await page.delivery;
-  if (delivery.kind === "failed") {
-    const instead = await pages.explain(details.tabId, details.frameId, page.realUrl, delivery);
-    if (!instead) return;
-    delivery = instead;
-  }
+  const { delivery } = page;
   try {
     await ext.scripting.executeScript({
       // The exact document: nothing is written into whatever replaced the shell meanwhile.

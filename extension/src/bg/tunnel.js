@@ -29,9 +29,8 @@ import { startDelivery } from "./tunnel-deliver.js";
  * @typedef {import("../messages.js").ClusterRecord} ClusterRecord
  * @typedef {{ kind: "html", html: string } | { kind: "redirect", location: string }
  *   | { kind: "failed", code: string, message: string, permission?: string }} Delivery
- * @typedef {{ take: (details: { tabId: number, frameId: number, url: string }) => ({ shell: string, realUrl: string,
- *   delivery: Promise<Delivery> } | undefined), explain: (tabId: number, frameId: number, realUrl: string,
- *   failure: Extract<Delivery, { kind: "failed" }>) => Promise<Delivery | undefined> }} Pages
+ * @typedef {{ shell: string, realUrl: string, delivery: Exclude<Delivery, { kind: "failed" }> }} PageToWrite
+ * @typedef {{ toWrite: (details: { tabId: number, frameId: number, url: string }) => Promise<PageToWrite | undefined> }} Pages
  */
 
 /** A tunnelled page bigger than this is refused (it is held whole to be written). */
@@ -239,6 +238,22 @@ async function explain(tabId, frameId, realUrl, failure) {
 }
 
 /**
+ * What to write into a shell that reached frame `frameId` of tab `tabId`: its page, or in its
+ * place a note where the page failed (a top frame is sent to the explanation page instead:
+ * nothing to write).
+ * @param {{ tabId: number, frameId: number, url: string }} details
+ * @returns {Promise<PageToWrite | undefined>}
+ */
+async function toWrite(details) {
+  const page = takePage(details);
+  if (!page) return undefined;
+  const delivery = await page.delivery;
+  if (delivery.kind !== "failed") return { shell: page.shell, realUrl: page.realUrl, delivery };
+  const instead = await explain(details.tabId, details.frameId, page.realUrl, delivery);
+  return instead && instead.kind !== "failed" ? { shell: page.shell, realUrl: page.realUrl, delivery: instead } : undefined;
+}
+
+/**
  * Registers the listeners (synchronously: a restarted service worker only gets events for
  * listeners added in its first turn).
  * @param {Promise<void>} ready
@@ -255,5 +270,5 @@ export function startTunnel(ready) {
     },
     { urls: ["http://*/*", "https://*/*"], types: ["main_frame", "sub_frame"] },
   );
-  startDelivery(ready, { take: takePage, explain }, report);
+  startDelivery(ready, { toWrite }, report);
 }
