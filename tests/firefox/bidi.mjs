@@ -135,6 +135,36 @@ export async function launchFirefox() {
       }
       throw new Error(`${url} did not open`);
     },
+    /**
+     * The browsing context whose URL satisfies `want`, polled (up to 20 s).
+     * @param {(url: string) => boolean} want
+     */
+    async contextWhere(want) {
+      for (let i = 0; i < 400; i++) {
+        const tree = await bidi.send("browsingContext.getTree", {});
+        const found = tree.contexts.find((/** @type {{ url: string }} */ c) => want(c.url));
+        if (found) return /** @type {string} */ (found.context);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("no tab with the wanted URL");
+    },
+    /**
+     * Polls `expression` in `context` until it is truthy (up to 20 s; errors while the context
+     * navigates are retried); returns it.
+     * @param {string} context @param {string} expression
+     */
+    async until(context, expression) {
+      for (let i = 0; i < 400; i++) {
+        try {
+          const v = await bidi.evaluate(context, expression);
+          if (v) return v;
+        } catch {
+          // navigating
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out: ${expression}`);
+    },
     async close() {
       try {
         await bidi.send("session.end", {});

@@ -26,29 +26,10 @@ let prefixPath = "";
 let app = ""; // the app tab's browsing context
 
 /** The browsing context whose URL satisfies `want`, polled. @param {(url: string) => boolean} want */
-async function contextWhere(want) {
-  for (let i = 0; i < 300; i++) {
-    const tree = await firefox.bidi.send("browsingContext.getTree", {});
-    const found = tree.contexts.find((/** @type {{ url: string }} */ c) => want(c.url));
-    if (found) return /** @type {string} */ (found.context);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("no tab with the wanted URL");
-}
+const contextWhere = (want) => firefox.contextWhere(want);
 
 /** Polls `expression` in the app tab until it is truthy; returns it. @param {string} expression */
-async function until(expression) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const v = await firefox.bidi.evaluate(app, expression);
-      if (v) return v;
-    } catch {
-      // navigating
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out: ${expression}`);
-}
+const until = (expression) => firefox.until(app, expression);
 
 /** The text of #id once it no longer says "pending". @param {string} id */
 const settled = (id) => until(`(() => { const t = document.getElementById(${JSON.stringify(id)})?.textContent; return t && t !== "pending" ? t : null; })()`);

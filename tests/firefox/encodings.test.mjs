@@ -28,29 +28,10 @@ let front;
 let page = ""; // an extension page, to send the extension's messages from
 
 /** The browsing context whose URL satisfies `want`, polled. @param {(url: string) => boolean} want */
-async function contextWhere(want) {
-  for (let i = 0; i < 300; i++) {
-    const tree = await firefox.bidi.send("browsingContext.getTree", {});
-    const found = tree.contexts.find((/** @type {{ url: string }} */ c) => want(c.url));
-    if (found) return /** @type {string} */ (found.context);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("no tab with the wanted URL");
-}
+const contextWhere = (want) => firefox.contextWhere(want);
 
 /** Polls `expression` in `context` until it is truthy; returns it. @param {string} context @param {string} expression */
-async function until(context, expression) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const v = await firefox.bidi.evaluate(context, expression);
-      if (v) return v;
-    } catch {
-      // navigating
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out: ${expression}`);
-}
+const until = (context, expression) => firefox.until(context, expression);
 
 /** The app page's ready marker and name, once its checks passed. @param {string} context */
 const ready = (context) =>

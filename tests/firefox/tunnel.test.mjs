@@ -45,32 +45,11 @@ let prefix = "";
 let prefixPath = "";
 let app = ""; // the app tab's browsing context
 
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
-
 /** The browsing context whose URL satisfies `want`, polled. @param {(url: string) => boolean} want */
-async function contextWhere(want) {
-  for (let i = 0; i < 400; i++) {
-    const tree = await firefox.bidi.send("browsingContext.getTree", {});
-    const found = tree.contexts.find((/** @type {{ url: string }} */ c) => want(c.url));
-    if (found) return /** @type {string} */ (found.context);
-    await sleep(50);
-  }
-  throw new Error("no tab with the wanted URL");
-}
+const contextWhere = (want) => firefox.contextWhere(want);
 
 /** Polls `expression` in the app tab (or `context`) until it is truthy; returns it. @param {string} expression @param {string} [context] */
-async function until(expression, context = app) {
-  for (let i = 0; i < 400; i++) {
-    try {
-      const v = await firefox.bidi.evaluate(context, expression);
-      if (v) return v;
-    } catch {
-      // navigating
-    }
-    await sleep(50);
-  }
-  throw new Error(`timed out: ${expression}`);
-}
+const until = (expression, context = app) => firefox.until(context, expression);
 
 /** Waits for the identity app's page `name` at `url` with its ready marker shown. @param {string} name @param {string} url */
 async function ready(name, url) {
