@@ -23,8 +23,8 @@ bench: build
 	@node scripts/bench.mjs
 
 build: bootstrap wasm extension www sandbox
-	@scripts/size-report.sh $(wildcard crates/kubeopen-wasm/npm/dist/*.wasm crates/kubeopen-wasm/npm/dist/*.js \
-		crates/kubeopen-wasm/npm/*.js crates/kubeopen-wasm/npm/*.mjs extension/dist/*/vendor/kubeopen/dist/*.wasm www/dist/assets/*.wasm)
+	@scripts/size-report.sh $(filter-out %/kubeopen.js %/kubeopen_cluster.js,$(wildcard crates/kubeopen-wasm/npm/dist/*.wasm \
+		crates/kubeopen-wasm/npm/dist/*.js crates/kubeopen-wasm/npm/dist/*.mjs extension/dist/*/vendor/kubeopen/dist/*.wasm www/dist/assets/*.wasm))
 
 bootstrap:
 	@scripts/bootstrap.sh

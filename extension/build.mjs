@@ -52,7 +52,7 @@ async function copySources(out, browser) {
   for (const entry of await readdir(out, { recursive: true })) {
     if (!entry.endsWith(".js") || entry.startsWith("vendor")) continue;
     const file = path.join(out, entry);
-    let vendored = path.relative(path.dirname(file), path.join(out, "vendor", "kubeopen", "manual.js"));
+    let vendored = path.relative(path.dirname(file), path.join(out, "vendor", "kubeopen", "dist", "manual.js"));
     if (!vendored.startsWith(".")) vendored = `./${vendored}`;
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace(PACKAGE_SPECIFIER, `from "${vendored.split(path.sep).join("/")}"`));
@@ -67,11 +67,9 @@ for (const [browser, extra] of Object.entries(BROWSERS)) {
   await rm(out, { recursive: true, force: true });
   await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
   await copySources(out, browser);
-  // The wasm and its glue, laid out as in the npm package so its relative imports hold.
-  for (const f of ["manual.js", "api.js", "errors.js", "cluster-api.js", "cluster-client.js", "tunnel-client.js"]) {
-    await cp(path.join(pkg, f), path.join(out, "vendor", "kubeopen", f));
-  }
-  for (const f of ["kubeopen.js", "kubeopen_bg.wasm", "kubeopen_cluster.js", "kubeopen_cluster_bg.wasm"]) {
+  // `kubeopen/manual` as the package builds it (crates/kubeopen-wasm/npm/build.mjs): the entry,
+  // the two chunks it imports and the wasm beside them.
+  for (const f of ["manual.js", "kubeopen-url.js", "kubeopen-cluster.js", "kubeopen_bg.wasm", "kubeopen_cluster_bg.wasm"]) {
     await cp(path.join(pkg, "dist", f), path.join(out, "vendor", "kubeopen", "dist", f));
   }
   // `extraPermissions` add to the shared permissions instead of replacing them.

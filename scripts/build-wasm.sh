@@ -5,7 +5,8 @@
 #   kubeopen          default features (`url`): the `kubeopen` entry
 #   kubeopen_cluster  `--no-default-features --features cluster`: the `kubeopen/cluster` entry
 # Each module has its own cargo target dir, so both stay cached; wasm-bindgen and wasm-opt are
-# skipped for a module whose cargo output did not change. `make build` prints the sizes.
+# skipped for a module whose cargo output did not change. Then the package's JavaScript is built
+# around the glue (crates/kubeopen-wasm/npm/build.mjs). `make build` prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,3 +45,7 @@ build kubeopen target
 # The cluster module is not on a hot path (a kubeconfig, a few API answers): optimised for size,
 # which measured 163 KB gzipped against 190 KB at the profile's opt-level 3 (and 174 KB at "s").
 CARGO_PROFILE_WASM_OPT_LEVEL=z build kubeopen_cluster target/wasm-cluster --no-default-features --features cluster
+
+# The package's JavaScript: src/ and the glue above, built into dist/ (one file per entry, two
+# shared chunks; crates/kubeopen-wasm/npm/build.mjs says why). Fast: always run.
+node crates/kubeopen-wasm/npm/build.mjs || die "the npm package's JavaScript build failed"

@@ -135,7 +135,7 @@ async function viteApp(name, main, head = "") {
 }
 /** `<link>`s a plain page can write for `kubeopen`: every module of the entry, and the wasm. */
 const HINTS =
-  ["index.js", "api.js", "errors.js", "dist/kubeopen.js"].map((f) => `<link rel="modulepreload" href="./kubeopen/${f}">`).join("") +
+  ["dist/index.js", "dist/kubeopen-url.js"].map((f) => `<link rel="modulepreload" href="./kubeopen/${f}">`).join("") +
   `<link rel="preload" href="./kubeopen/dist/kubeopen_bg.wasm" as="fetch" crossorigin>`;
 /** What a Vite app's index.html can say (Vite rewrites the href to the hashed file the package loads). */
 const VITE_HTML_HINT = `<link rel="preload" href="../node_modules/kubeopen/dist/kubeopen_bg.wasm" as="fetch" crossorigin>`;
@@ -170,11 +170,11 @@ function browserCase(file, wasmFetches) {
   };
 }
 
-const manualLoad = (/** @type {string} */ args) => `await import("./kubeopen/manual.js").then(async (m) => { await m.default(${args}); return m; })`;
+const manualLoad = (/** @type {string} */ args) => `await import("./kubeopen/dist/manual.js").then(async (m) => { await m.default(${args}); return m; })`;
 /** @type {Case[]} */
 const unbundledCases = [
   { name: "baseline: import a trivial module + new URL", result: "url", run: browserCase(await page("baseline", dynamicScript(`await import("./trivial.js")`, "url")), 0) },
-  { name: 'import "kubeopen" + proxyUrl', result: "kubeopen", run: browserCase(await page("index", dynamicScript(`await import("./kubeopen/index.js")`, "kubeopen")), 1) },
+  { name: 'import "kubeopen" + proxyUrl', result: "kubeopen", run: browserCase(await page("index", dynamicScript(`await import("./kubeopen/dist/index.js")`, "kubeopen")), 1) },
   { name: '"kubeopen/manual" + init() (2 .wasm) + proxyUrl', result: "kubeopen", run: browserCase(await page("manual", dynamicScript(manualLoad(""), "kubeopen")), 2) },
   {
     name: '"kubeopen/manual" + init({ cluster: false }) + proxyUrl',
@@ -184,7 +184,7 @@ const unbundledCases = [
   {
     name: 'with preload hints: import "kubeopen" + proxyUrl',
     result: "kubeopen",
-    run: browserCase(await page("hint-index", dynamicScript(`await import("./kubeopen/index.js")`, "kubeopen"), HINTS), 1),
+    run: browserCase(await page("hint-index", dynamicScript(`await import("./kubeopen/dist/index.js")`, "kubeopen"), HINTS), 1),
   },
 ];
 /** @type {Case[]} */

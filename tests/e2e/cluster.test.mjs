@@ -35,7 +35,7 @@ let browser, files, plain, tls, noCors, site;
 /** The page: the package under /kubeopen/, imported through an import map as a plain page would. */
 const PAGE = `<!doctype html>
 <title>kubeopen/cluster</title>
-<script type="importmap">{"imports": {"kubeopen/cluster": "/kubeopen/cluster.js"}}</script>`;
+<script type="importmap">{"imports": {"kubeopen/cluster": "/kubeopen/dist/cluster.js"}}</script>`;
 
 before(async () => {
   site = await mkdtemp(path.join(tmpdir(), "kubeopen-cluster-page-"));

@@ -26,7 +26,7 @@ const AUTHZ = `rules:
 const CORS = ["--cors-allowed-origins", "//127\\.0\\.0\\.1(:|$)"];
 const PAGE = `<!doctype html>
 <title>kubeopen tunnel</title>
-<script type="importmap">{"imports": {"kubeopen/cluster": "/kubeopen/cluster.js"}}</script>`;
+<script type="importmap">{"imports": {"kubeopen/cluster": "/kubeopen/dist/cluster.js"}}</script>`;
 
 let browser, files, sandbox, site;
 

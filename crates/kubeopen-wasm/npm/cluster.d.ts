@@ -1,6 +1,6 @@
 // The `kubeopen/cluster` entry: kubeconfig, credentials, tokens, in-cluster config, discovery and
 // the `Cluster` client. Every shape below is exactly what the functions return (the Rust core's
-// serde output); `Cluster` is plain JavaScript over `fetch` (npm/cluster-client.js).
+// serde output); `Cluster` is plain JavaScript over `fetch` (npm/src/cluster-client.js).
 import type { ParsedTarget, Target } from "./index.js";
 import { KubeopenError, type KubeopenErrorCode } from "./errors.js";
 

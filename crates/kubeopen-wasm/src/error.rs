@@ -2,7 +2,7 @@
 //! `Error`), with a stable `code` string and, where useful, a `detail` object (the offending
 //! input, the rule broken).
 //!
-//! The class is defined in the package's JavaScript (`npm/errors.js`, one module for every entry,
+//! The class is defined in the package's JavaScript (`npm/src/errors.js`, one module for every entry,
 //! so `instanceof` works whichever entry threw) and handed to each wasm module once at start-up
 //! through `__registerErrorClass`. Its types, with the list of codes, are `npm/errors.d.ts`; a
 //! test below keeps that list and [`KubeopenErrorCode`] the same. Until then — or

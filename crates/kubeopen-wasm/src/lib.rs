@@ -28,7 +28,7 @@ pub mod segment_api;
 pub mod tunnel_cluster_api;
 // Tunnels' byte-level half is in the URL module, not the cluster one: the cluster module is at
 // its size budget, and the URL module is loaded anyway where tunnels are used (the extension);
-// `kubeopen/cluster` loads it on the first tunnel (npm/tunnel-client.js).
+// `kubeopen/cluster` loads it on the first tunnel (npm/src/tunnel-client.js).
 #[cfg(feature = "url")]
 pub mod tunnel_api;
 

@@ -1,5 +1,5 @@
 //! Tunnel mode: the sans-I/O half of `Cluster.portForward` and `Cluster.tunnelFetch`
-//! (crates/kubeopen/src/tunnel.rs). JavaScript (npm/tunnel-client.js) owns the WebSocket, timers
+//! (crates/kubeopen/src/tunnel.rs). JavaScript (npm/src/tunnel-client.js) owns the WebSocket, timers
 //! and streams; every URL, header, frame and parse is here. The byte-level part is in the URL
 //! module (`kubeopen_bg.wasm`): in the cluster module the whole tunnel cost ~23 KB gzipped,
 //! beyond that module's budget, while the URL module has room and no JSON is needed here. Reading

@@ -12,7 +12,7 @@ import init, {
   KubeopenError,
   resolveContext,
   Cluster,
-} from "./node_modules/kubeopen/manual.js";
+} from "./node_modules/kubeopen/dist/manual.js";
 
 const server = "https://10.0.0.1:6443";
 const kubeconfig = `apiVersion: v1

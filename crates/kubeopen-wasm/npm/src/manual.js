@@ -3,15 +3,13 @@
 //   await init();                       // once, before the first call: both wasm modules
 //   await init({ cluster: false });     // or only the URL functions' module (no kubeconfigs, no Cluster)
 // Everything of `kubeopen` and of `kubeopen/cluster`. A call before its module is instantiated
-// throws KubeopenError `NotInitialized` (errors.js).
-import wasmInit from "./dist/kubeopen.js";
-import clusterInit from "./dist/kubeopen_cluster.js";
+// throws KubeopenError `NotInitialized` (errors.js). The wasm URLs below are relative to the built
+// file (dist/manual.js), which sits beside the wasm.
+import wasmInit from "../dist/kubeopen.js";
+import clusterInit from "../dist/kubeopen_cluster.js";
 import { attach } from "./api.js";
 import { attachCluster } from "./cluster-api.js";
-// Imported here too, though api.js and cluster-api.js import them: an unbundled page then requests
-// them with the rest, one round trip sooner.
 import { KubeopenError } from "./errors.js";
-import "./cluster-client.js";
 
 /** @typedef {RequestInfo | URL | Response | BufferSource | WebAssembly.Module} InitInput */
 
@@ -43,14 +41,14 @@ export default function init(options) {
     return Promise.reject(new KubeopenError("InvalidArgument", `options.cluster must be a boolean, got ${typeof cluster}`));
   }
   urlReady ??= once(
-    () => wasmInit({ module_or_path: options?.module_or_path ?? new URL("./dist/kubeopen_bg.wasm", import.meta.url) }).then(attach),
+    () => wasmInit({ module_or_path: options?.module_or_path ?? new URL("./kubeopen_bg.wasm", import.meta.url) }).then(attach),
     () => (urlReady = undefined),
   );
   if (!cluster) return urlReady;
   clusterReady ??= once(
     () =>
       clusterInit({
-        module_or_path: options?.cluster_module_or_path ?? new URL("./dist/kubeopen_cluster_bg.wasm", import.meta.url),
+        module_or_path: options?.cluster_module_or_path ?? new URL("./kubeopen_cluster_bg.wasm", import.meta.url),
       }).then(attachCluster),
     () => (clusterReady = undefined),
   );

@@ -11,16 +11,16 @@ import urlInit, {
   __portForwardPermission,
   __PortForwardChannel,
   __TunnelResponse,
-} from "./dist/kubeopen.js";
-import { __tunnelResolve, __responseError } from "./dist/kubeopen_cluster.js";
+} from "../dist/kubeopen.js";
+import { __tunnelResolve, __responseError } from "../dist/kubeopen_cluster.js";
 import { attach } from "./api.js";
 import { KubeopenError, loaded } from "./errors.js";
 
 // The tunnel's wasm is in the URL module (kubeopen_bg.wasm). "kubeopen" and "kubeopen/manual"
 // have instantiated it already; a "kubeopen/cluster" user gets it on the first tunnel: fetched
-// next to this file, or what the entry set (Node reads the file: fetch cannot).
+// beside the built file (dist/), or what the entry set (Node reads the file: fetch cannot).
 /** @type {() => (URL | BufferSource | Promise<URL | BufferSource>)} */
-let urlModuleSource = () => new URL("./dist/kubeopen_bg.wasm", import.meta.url);
+let urlModuleSource = () => new URL("./kubeopen_bg.wasm", import.meta.url);
 /** @type {Promise<void> | undefined} */
 let urlReady;
 

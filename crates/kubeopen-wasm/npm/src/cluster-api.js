@@ -15,7 +15,7 @@ import {
   __openableEndpoints,
   __suggestEndpoints,
   __responseError,
-} from "./dist/kubeopen_cluster.js";
+} from "../dist/kubeopen_cluster.js";
 import { KubeopenError, assertLoaded, loaded } from "./errors.js";
 
 export { KubeopenError };

@@ -22,7 +22,7 @@ import {
   parseSegment as glueParseSegment,
   formatSegment as glueFormatSegment,
   version as glueVersion,
-} from "./dist/kubeopen.js";
+} from "../dist/kubeopen.js";
 import { KubeopenError, assertLoaded, loaded } from "./errors.js";
 
 export { KubeopenError };
@@ -231,7 +231,7 @@ export function parseSegment(id) {
   return glueParseSegment(id);
 }
 
-/** @param {import("./dist/kubeopen.js").SegmentInput} segment */
+/** @param {import("../dist/kubeopen.js").SegmentInput} segment */
 export function formatSegment(segment) {
   assertLoaded("url");
   return glueFormatSegment(segment);

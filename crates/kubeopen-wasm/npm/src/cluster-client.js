@@ -8,7 +8,7 @@ import {
   __apiUrl,
   __apiAnswer,
   __proxyFetchUrl,
-} from "./dist/kubeopen_cluster.js";
+} from "../dist/kubeopen_cluster.js";
 import { portForward, tunnelFetch } from "./tunnel-client.js";
 import { KubeopenError, assertLoaded } from "./errors.js";
 
