@@ -11,7 +11,7 @@ import { BindingError, allBindings, bindingForTab, onBindingChanged, reconcile, 
 import { installOpenRules } from "./open-rules.js";
 import { openInTab, openTarget, startNavigation } from "./navigation.js";
 import { startOmnibox } from "./omnibox.js";
-import { showBinding } from "./badge.js";
+import { showBinding, shownAfterNavigation, startBadge } from "./badge.js";
 
 export { bindingForTab, openTarget };
 
@@ -144,8 +144,9 @@ async function rebuild() {
  * @param {Promise<void>} ready resolves when the wasm core is loaded
  */
 export function startBindings(ready) {
+  startBadge();
   onBindingChanged((tabId, b) => void showBinding(tabId, b));
-  startNavigation(ready, (tabId, b) => void showBinding(tabId, b), report);
+  startNavigation(ready, shownAfterNavigation, report);
   startOmnibox(ready, report);
   onClustersChanged(() => {
     ready.then(rebuild).catch((e) => report("clusters changed", e));
