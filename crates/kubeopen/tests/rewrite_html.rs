@@ -427,3 +427,140 @@ fn byte_order_mark_split_anywhere() {
         assert_eq!(whole == page, bom.len() == 2, "bom {bom:?}");
     }
 }
+
+/// Found by the `rewrite_html` fuzz target (both idempotence findings): the tokenizer turns a NUL
+/// in an attribute value into U+FFFD, which the URL parser percent-encodes; the rewriter read it
+/// as a C0 control, which the URL parser strips from a URL's ends. In a `srcset`, dropping the
+/// NULs after `/a.png,` made the comma end the candidate, so the invalid descriptor `/b.png`
+/// became a second candidate that Chromium loaded from outside the prefix.
+#[test]
+fn nul_in_an_attribute_value_is_u_fffd() {
+    let cases = [
+        (
+            "<img srcset=\"/a.png,\0\0 /b.png 2x\">",
+            format!("<img srcset=\"{P}/a.png,%EF%BF%BD%EF%BF%BD /b.png 2x\">"),
+        ),
+        ("<a href=\"/x\0\">", format!("<a href=\"{P}/x%EF%BF%BD\">")),
+        // A `<base href>` with a NUL (the first finding's base) keeps the browser's path.
+        (
+            "<base href=\"/a\0/\"><a href=\"../z\">",
+            format!("<base href=\"{P}/a%EF%BF%BD/\"><a href=\"../z\">"),
+        ),
+        (
+            "<div style=\"background:url(/b\0.png)\">",
+            format!("<div style=\"background:url({P}/b%EF%BF%BD.png)\">"),
+        ),
+        // CSS reads NUL as U+FFFD too: the url is a URL, not a bad url left alone.
+        (
+            "<style>a{b:url(/c\0.png)}</style>",
+            format!("<style>a{{b:url({P}/c%EF%BF%BD.png)}}</style>"),
+        ),
+    ];
+    for (input, want) in cases {
+        assert_eq!(html(input), want, "{input:?}");
+    }
+    // In a legacy page an ASCII value is read as text too; what is not ASCII in the new value
+    // is written as references (the query is encoded in the page's encoding: kept as such).
+    let input = b"<meta charset=windows-1252><a href=\"/x\0?\0&#233;\">";
+    let want = format!("<meta charset=windows-1252><a href=\"{P}/x%EF%BF%BD?&#xFFFD;&#xE9;\">");
+    let legacy = |page: &[u8]| streamed(&[page], &mut HtmlRewriter::new(ctx()));
+    assert_eq!(String::from_utf8(legacy(input)).unwrap(), want);
+    // With legacy bytes in it, the NUL (which that page cannot spell as U+FFFD) is kept as it
+    // is, like the non-ASCII bytes.
+    let input = b"<meta charset=windows-1252><a href=\"/\xe9/\0\">";
+    let want = [
+        b"<meta charset=windows-1252><a href=\"".as_slice(),
+        P.as_bytes(),
+        b"/\xe9/\0\">",
+    ]
+    .concat();
+    assert_eq!(legacy(input), want);
+}
+
+/// The C0 controls that end a `srcset` candidate's URL are not whitespace to the srcset parser
+/// (they belong to the URL, which the URL parser then strips of them): rewriting the URL keeps
+/// them, or `/a.png,` would end the candidate and make `/b.png` (an invalid descriptor, so no
+/// candidate) a candidate that Chromium loads.
+#[test]
+fn srcset_keeps_the_controls_around_a_url() {
+    let cases = [
+        (
+            "<img srcset=\"/a.png,\u{1} /b.png 2x\">",
+            format!("<img srcset=\"{P}/a.png,\u{1} /b.png 2x\">"),
+        ),
+        (
+            "<img srcset=\"\u{1f}/a.png\u{7} 1x, /c.png 2x\">",
+            format!("<img srcset=\"\u{1f}{P}/a.png\u{7} 1x, {P}/c.png 2x\">"),
+        ),
+        // Controls only: nothing to rewrite.
+        (
+            "<img srcset=\"\u{1}, /c.png\">",
+            format!("<img srcset=\"\u{1}, {P}/c.png\">"),
+        ),
+    ];
+    for (input, want) in cases {
+        assert_eq!(html(input), want, "{input:?}");
+    }
+}
+
+/// Why the fuzz target states idempotence at a tag limit no tag reaches (the first finding): a
+/// `<base href>` under the limit that rewriting grows past it (each `<` becomes `%3C`) is passed
+/// through unchanged by a second pass at the same limit, which then no longer knows the base
+/// and rewrites a relative URL that the first pass had rightly left to it.
+#[test]
+fn a_tag_grown_past_the_limit_is_passed_through_again() {
+    let input = format!("<base href=\"/a/{}/\"><a href=../../z>", "<".repeat(330));
+    let pass = |page: &[u8], limit: usize| {
+        streamed(&[page], &mut HtmlRewriter::new(ctx()).with_max_tag_bytes(limit))
+    };
+    let first = pass(input.as_bytes(), 1024);
+    let base_end = first.iter().position(|&b| b == b'>').unwrap() + 1;
+    assert!(input.find('>').unwrap() < 1024 && base_end > 1024, "{base_end}");
+    assert!(first.ends_with(b"<a href=../../z>"));
+    // At the same limit the grown base is passed through, so `../../z` is clamped to the page.
+    let second = pass(&first, 1024);
+    assert!(second.ends_with(format!("<a href=\"{P}/z\">").as_bytes()));
+    // With a limit above the document's length, rewriting again changes nothing.
+    assert_eq!(pass(&first, first.len()), first);
+}
+
+/// Found by the `rewrite_html` fuzz target: in a legacy page, a value with a non-ASCII byte and
+/// a reference was left alone even when the reference decoded to ASCII. So the first pass
+/// rewrote `<base href=/é"/>` (writing the `"` as `&quot;`) and let it be the page's base, and
+/// a second pass skipped that base and took the next one instead, rewriting what the first left.
+#[test]
+fn legacy_values_with_ascii_references_are_rewritten() {
+    let legacy = |page: &[u8]| streamed(&[page], &mut HtmlRewriter::new(ctx()));
+    let input = b"<meta charset=windows-1252><a href=\"/caf\xe9?a=1&amp;b=2\">";
+    let want = [
+        b"<meta charset=windows-1252><a href=\"".as_slice(),
+        P.as_bytes(),
+        b"/caf\xe9?a=1&amp;b=2\">",
+    ]
+    .concat();
+    assert_eq!(legacy(input), want);
+    let input = b"<meta charset=windows-1252><base href=/\xe9\"/><base href=/><a href=../x>";
+    let first = legacy(input);
+    let want = [
+        b"<meta charset=windows-1252><base href=\"".as_slice(),
+        P.as_bytes(),
+        b"/\xe9&quot;/\"><base href=\"",
+        P.as_bytes(),
+        b"/\"><a href=../x>",
+    ]
+    .concat();
+    assert_eq!(first, want);
+    assert_eq!(legacy(&first), first);
+    // Legacy bytes that happen to be valid UTF-8 (windows-1252 `Ã©`) are kept as bytes.
+    let input = b"<meta charset=windows-1252><a href=\"/\xc3\xa9&amp;\">";
+    let want = [
+        b"<meta charset=windows-1252><a href=\"".as_slice(),
+        P.as_bytes(),
+        b"/\xc3\xa9&amp;\">",
+    ]
+    .concat();
+    assert_eq!(legacy(input), want);
+    // A reference to a non-ASCII character still leaves a legacy value alone.
+    let input = b"<meta charset=windows-1252><a href=\"/caf\xe9/&#233;\">";
+    assert_eq!(legacy(input), input);
+}

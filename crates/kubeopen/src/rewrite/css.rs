@@ -89,12 +89,14 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
 }
 
+// NUL counts as non-ASCII here and in url tokens: CSS reads it as U+FFFD (CSS Syntax §3.3,
+// "preprocessing the input stream"); see `text_url` for URLs.
 fn is_name(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80 || b == 0
 }
 
 fn is_name_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 || b == 0
 }
 
 /// Whether `input[i..]` starts a valid escape (`\` not followed by a newline). `None`: unknown yet.
@@ -256,10 +258,25 @@ fn rewrite_value(raw: &[u8], in_string: bool, ctx: &RewriteContext, utf8: bool) 
         if !utf8 && raw.iter().any(|&b| b >= 0x80) {
             return None;
         }
-        rewrite_url_bytes(&unescape(raw, in_string), ctx, true)
+        rewrite_url_bytes(&text_url(unescape(raw, in_string)), ctx, true)
+    } else if utf8 && raw.contains(&0) {
+        rewrite_url_bytes(&text_url(raw.to_vec()), ctx, true)
     } else {
+        // In a legacy page a NUL stays a byte, kept as it is (see `legacy`).
         rewrite_url_bytes(raw, ctx, utf8)
     }
+}
+
+/// A URL read as text: its NULs as the U+FFFD that CSS reads them as (the URL parser would strip
+/// a NUL at either end as a C0 control; it percent-encodes U+FFFD).
+fn text_url(mut url: Vec<u8>) -> Vec<u8> {
+    if url.contains(&0) {
+        url = url
+            .split(|&b| b == 0)
+            .collect::<Vec<_>>()
+            .join("\u{FFFD}".as_bytes());
+    }
+    url
 }
 
 /// The end of a string token starting at `i` (on its quote): just after the closing quote, or at
@@ -310,7 +327,7 @@ fn url_token(input: &[u8], open: usize) -> Option<Result<(usize, usize, usize), 
                 }
                 return Some(Ok((start, start, bad_url_end(input, j)?)));
             }
-            b'"' | b'\'' | b'(' | 0..=8 | 0x0b | 0x0e..=0x1f | 0x7f => {
+            b'"' | b'\'' | b'(' | 1..=8 | 0x0b | 0x0e..=0x1f | 0x7f => {
                 return Some(Ok((start, start, bad_url_end(input, j)?)));
             }
             b'\\' => {
@@ -749,6 +766,30 @@ mod tests {
             format!("@IMPORT '{P}/a.css' screen;")
         );
         assert_eq!(css("@import url(/a.css);"), format!("@import url({P}/a.css);"));
+    }
+
+    /// CSS reads NUL as U+FFFD: a url token with a NUL is a URL (not a bad url), and a NUL in
+    /// an ident is a name code point (`\0url(` is a function, not a url).
+    #[test]
+    fn nul_is_u_fffd() {
+        assert_eq!(css("a{b:url(/x\0)}"), format!("a{{b:url({P}/x%EF%BF%BD)}}"));
+        assert_eq!(css("a{b:url('/x\0')}"), format!("a{{b:url('{P}/x%EF%BF%BD')}}"));
+        assert_eq!(css("a{b:url(\\2f x\0)}"), format!("a{{b:url({P}/x%EF%BF%BD)}}"));
+        assert_eq!(css("a{b:\0url(/x)}"), "a{b:\0url(/x)}");
+    }
+
+    #[cfg(feature = "html")]
+    #[test]
+    fn nul_in_a_legacy_page_is_kept() {
+        // A legacy page cannot spell U+FFFD in its bytes: the NUL is kept as a NUL, written as
+        // the escape `\0 ` (U+FFFD too) in an unquoted url, and as it is in a string.
+        let out = rewrite_css_bytes(b"a{b:url(/x/\0)}", &ctx(), false);
+        assert_eq!(out, Some(format!("a{{b:url({P}/x/\\0 )}}").into_bytes()));
+        let out = rewrite_css_bytes(b"a{b:url('/x/\0')}", &ctx(), false);
+        assert_eq!(
+            out,
+            Some([format!("a{{b:url('{P}/x/").as_bytes(), b"\0')}"].concat())
+        );
     }
 
     #[test]

@@ -1288,17 +1288,25 @@ fn rewrite_start_tag(
         };
         let Some(kind) = kind else { continue };
         let raw = &tag[start..end];
-        let Some(value) = decode_value(raw) else { continue };
-        if !utf8 && matches!(value, Cow::Owned(_)) && value.iter().any(|&b| b >= 0x80) {
-            // References decode to Unicode; mixed with legacy bytes there is no single meaning.
+        // An ASCII value means the same in every ASCII-compatible encoding: in a legacy page too
+        // it is read as text (NUL as U+FFFD, references to any character), and what is not
+        // ASCII in the new value is written back as references.
+        let text = utf8 || raw.is_ascii();
+        let Some(value) = decode_value(raw, text) else {
+            continue;
+        };
+        if !text && matches!(value, Cow::Owned(_)) && non_ascii(&value) != non_ascii(raw) {
+            // A reference decoded to a non-ASCII character, in UTF-8; mixed with legacy bytes
+            // there is no single meaning. (One that decoded to ASCII, such as the `&quot;` and
+            // `&amp;` this rewriter writes itself, mixes nothing.)
             continue;
         }
         let rewritten = match kind {
-            None => rewrite_refresh_bytes(&value, ctx, utf8),
-            Some(ValueKind::Url) => rewrite_url_bytes(&value, ctx, utf8),
-            Some(ValueKind::Srcset) => rewrite_srcset_bytes(&value, ctx, utf8),
-            Some(ValueKind::UrlList) => rewrite_url_list(&value, ctx, utf8),
-            Some(ValueKind::Css) => rewrite_css_bytes(&value, ctx, utf8),
+            None => rewrite_refresh_bytes(&value, ctx, text),
+            Some(ValueKind::Url) => rewrite_url_bytes(&value, ctx, text),
+            Some(ValueKind::Srcset) => rewrite_srcset_bytes(&value, ctx, text),
+            Some(ValueKind::UrlList) => rewrite_url_list(&value, ctx, text),
+            Some(ValueKind::Css) => rewrite_css_bytes(&value, ctx, text),
         };
         if !foreign && element == b"base" && attr_name == b"href" && !seen_base_href {
             seen_base_href = true;
@@ -1309,7 +1317,7 @@ fn rewrite_start_tag(
         let Some(new) = rewritten else { continue };
         sink(&tag[copied..start]);
         piece.clear();
-        attributes::push_value(&mut piece, &new, quote);
+        attributes::push_value(&mut piece, &new, quote, text && !utf8);
         if quote == 0 {
             sink(&piece);
         } else {
@@ -1320,6 +1328,11 @@ fn rewrite_start_tag(
     }
     sink(&tag[copied..]);
     facts
+}
+
+/// How many bytes of `bytes` are not ASCII.
+fn non_ascii(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b >= 0x80).count()
 }
 
 /// Space-separated URLs (`ping`).

@@ -5,7 +5,10 @@
 //! as UTF-8 only after decoding them; re-encoding those bytes here would change the URL. So only
 //! the ASCII head — where the scheme, host and the start of the path are — is rewritten, and the
 //! bytes after it are kept exactly. When the tail could still change how the head resolves (dot
-//! segments, `\`, `%` escapes), the URL is left alone.
+//! segments, `\`, `%` escapes), the URL is left alone. A NUL byte is kept the same way: the
+//! browser reads it as U+FFFD (the HTML tokenizer's and CSS's replacement for NUL), which a legacy
+//! page cannot spell in its own bytes, and which the URL parser does not strip as it strips a
+//! C0 control.
 
 use std::borrow::Cow;
 
@@ -15,7 +18,7 @@ use super::url::rewrite_url;
 
 /// Rewrites `value`; `None` when it stays as it is.
 pub(super) fn rewrite_url_bytes(value: &[u8], ctx: &RewriteContext, utf8: bool) -> Option<Vec<u8>> {
-    let first_non_ascii = value.iter().position(|&b| b >= 0x80);
+    let first_non_ascii = value.iter().position(|&b| b >= 0x80 || b == 0);
     let Some(split) = first_non_ascii.filter(|_| !utf8) else {
         let text = std::str::from_utf8(value).ok()?;
         return match rewrite_url(text, ctx) {
@@ -77,6 +80,10 @@ mod tests {
         assert_eq!(rewrite_url_bytes(b"\xe9.png", &ctx, false), None);
         let out = rewrite_url_bytes(b"/s?q=\xe9", &ctx, false).unwrap();
         assert_eq!(out, [format!("{p}/s?q=").as_bytes(), b"\xe9"].concat());
+        // A NUL (U+FFFD to the browser) is kept like a non-ASCII byte, not stripped as a control.
+        let out = rewrite_url_bytes(b"/x/\0", &ctx, false).unwrap();
+        assert_eq!(out, [format!("{p}/x/").as_bytes(), b"\0"].concat());
+        assert_eq!(rewrite_url_bytes(b"/x/..\0", &ctx, false), None);
         // In UTF-8, the whole URL is text.
         let out = rewrite_url_bytes("/é".as_bytes(), &ctx, true).unwrap();
         assert_eq!(out, format!("{p}/%C3%A9").into_bytes());

@@ -74,11 +74,26 @@ fn candidate_urls(value: &[u8]) -> Vec<(usize, usize)> {
 }
 
 /// Rewrites a `srcset` given as bytes in the page's encoding; `None` when nothing changes.
+///
+/// Only a candidate URL's core is replaced: the C0 controls around it, which the URL parser
+/// strips but which are not whitespace to the srcset parser, are kept. Dropping them could
+/// change how the value splits: in `/a,\x01 /b 2x` the URL is `/a,` followed by the invalid
+/// descriptor `/b` (no candidate), while `/a, /b 2x` has a second candidate `/b`.
 pub(super) fn rewrite_srcset_bytes(value: &[u8], ctx: &RewriteContext, utf8: bool) -> Option<Vec<u8>> {
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0;
-    for (start, end) in candidate_urls(value) {
-        if let Some(url) = rewrite_url_bytes(&value[start..end], ctx, utf8) {
+    for (token_start, token_end) in candidate_urls(value) {
+        let token = &value[token_start..token_end];
+        // NUL is not among them: to the browser it is U+FFFD (see `decode_value`).
+        let kept = |b: &u8| !(1..=b' ').contains(b);
+        let Some(start) = token.iter().position(kept) else {
+            continue;
+        };
+        let end = token.iter().rposition(kept).map_or(start, |i| i + 1);
+        let (start, end) = (token_start + start, token_start + end);
+        if let Some(url) = rewrite_url_bytes(&value[start..end], ctx, utf8)
+            .filter(|url| keeps_candidate(url, start > token_start, end < token_end))
+        {
             let buf = out.get_or_insert_with(|| Vec::with_capacity(value.len() + 128));
             buf.extend_from_slice(&value[copied..start]);
             buf.extend_from_slice(&url);
@@ -88,6 +103,15 @@ pub(super) fn rewrite_srcset_bytes(value: &[u8], ctx: &RewriteContext, utf8: boo
     let mut buf = out?;
     buf.extend_from_slice(&value[copied..]);
     Some(buf)
+}
+
+/// Whether `url` can replace a candidate URL without changing how the value splits: no
+/// whitespace, and a comma at either end only where controls still stand between it and the
+/// candidate's edge (the srcset parser skips leading commas and ends a URL at trailing ones).
+fn keeps_candidate(url: &[u8], controls_before: bool, controls_after: bool) -> bool {
+    !url.iter().any(|&b| is_space(b))
+        && (controls_before || url.first() != Some(&b','))
+        && (controls_after || url.last() != Some(&b','))
 }
 
 #[cfg(test)]

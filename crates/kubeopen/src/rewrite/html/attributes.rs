@@ -194,15 +194,27 @@ fn numeric_char(value: u32) -> char {
     }
 }
 
-/// Decodes the character references of an attribute value. `None` when the value uses a named
-/// reference this decoder does not know (the value is then left as it is).
-pub(super) fn decode_value(raw: &[u8]) -> Option<Cow<'_, [u8]>> {
-    if memchr::memchr(b'&', raw).is_none() {
+/// Decodes an attribute value as the tokenizer does: its character references, and a NUL as
+/// U+FFFD (the attribute value states' "unexpected-null-character"). A NUL kept as a byte would
+/// read as a C0 control, which the URL parser strips from the ends of a URL, where the browser
+/// has U+FFFD, which it percent-encodes. `text`: the value is read as UTF-8 text (a UTF-8 page,
+/// or an ASCII value in a legacy one); otherwise U+FFFD has no bytes of the page's own, so a NUL
+/// stays a NUL (the browser reads it the same way again) and the legacy URL rewriter keeps it
+/// exactly, as it keeps non-ASCII bytes. `None` when the value uses a named reference this
+/// decoder does not know (the value is then left as it is).
+pub(super) fn decode_value(raw: &[u8], text: bool) -> Option<Cow<'_, [u8]>> {
+    let nul = if text { 0 } else { b'&' };
+    if memchr::memchr2(b'&', nul, raw).is_none() {
         return Some(Cow::Borrowed(raw));
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
+        if raw[i] == 0 && text {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
+            i += 1;
+            continue;
+        }
         if raw[i] != b'&' {
             out.push(raw[i]);
             i += 1;
@@ -269,24 +281,46 @@ pub(super) fn decode_value(raw: &[u8]) -> Option<Cow<'_, [u8]>> {
 }
 
 /// Writes a new attribute value inside `quote` (`"` when the original was unquoted), escaping
-/// `&` and the quote so that the browser decodes exactly `value`.
-pub(super) fn push_value(out: &mut Vec<u8>, value: &[u8], quote: u8) {
+/// `&` and the quote so that the browser decodes exactly `value`. `ascii`: `value` is UTF-8 text
+/// for a legacy page, whose non-ASCII characters are written as numeric references (the page's
+/// encoding may have no bytes for them).
+pub(super) fn push_value(out: &mut Vec<u8>, value: &[u8], quote: u8, ascii: bool) {
     let quote = if quote == 0 { b'"' } else { quote };
     out.reserve(value.len() + 2);
     out.push(quote);
+    if ascii && !value.is_ascii() {
+        for chunk in value.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '&' => out.extend_from_slice(b"&amp;"),
+                    c if c == char::from(quote) => push_quote_reference(out, quote),
+                    c if c.is_ascii() => out.push(c as u8),
+                    c => out.extend_from_slice(format!("&#x{:X};", u32::from(c)).as_bytes()),
+                }
+            }
+            // Not produced for text values; kept rather than lost.
+            out.extend_from_slice(chunk.invalid());
+        }
+        out.push(quote);
+        return;
+    }
     let mut rest = value;
     // Copy runs between the bytes that need a reference.
     while let Some(at) = memchr::memchr2(b'&', quote, rest) {
         out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(match rest[at] {
-            b'&' => b"&amp;",
-            b'"' => b"&quot;",
-            _ => b"&#39;",
-        });
+        if rest[at] == b'&' {
+            out.extend_from_slice(b"&amp;");
+        } else {
+            push_quote_reference(out, quote);
+        }
         rest = &rest[at + 1..];
     }
     out.extend_from_slice(rest);
     out.push(quote);
+}
+
+fn push_quote_reference(out: &mut Vec<u8>, quote: u8) {
+    out.extend_from_slice(if quote == b'"' { b"&quot;" } else { b"&#39;" });
 }
 
 #[cfg(test)]
@@ -334,7 +368,8 @@ mod tests {
 
     #[test]
     fn references() {
-        let d = |s: &str| decode_value(s.as_bytes()).map(|c| String::from_utf8(c.into_owned()).unwrap());
+        let d =
+            |s: &str| decode_value(s.as_bytes(), true).map(|c| String::from_utf8(c.into_owned()).unwrap());
         assert_eq!(d("&#47;x&#x2F;y&sol;z").as_deref(), Some("/x/y/z"));
         assert_eq!(d("/a?b=1&amp;c=2&d=3").as_deref(), Some("/a?b=1&c=2&d=3"));
         assert_eq!(d("/a?x&amp=1&ampy").as_deref(), Some("/a?x&amp=1&ampy"));
@@ -342,6 +377,22 @@ mod tests {
         assert_eq!(d("&#128;&#0;&#x110000;").as_deref(), Some("€\u{FFFD}\u{FFFD}"));
         assert_eq!(d("/&copy;"), None);
         assert_eq!(d("&#;&#x;"), Some("&#;&#x;".into()));
+        // NUL is U+FFFD, as the tokenizer makes it; in a legacy page it stays a NUL byte.
+        assert_eq!(d("/a\0b&\0").as_deref(), Some("/a\u{FFFD}b&\u{FFFD}"));
+        assert_eq!(decode_value(b"/a\0", false), Some(Cow::Borrowed(&b"/a\0"[..])));
+    }
+
+    #[test]
+    fn values_written_back() {
+        let push = |value: &str, quote: u8, ascii: bool| {
+            let mut out = Vec::new();
+            push_value(&mut out, value.as_bytes(), quote, ascii);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(push("/a?b&c\"d'", 0, false), "\"/a?b&amp;c&quot;d'\"");
+        assert_eq!(push("/a'\"", b'\'', false), "'/a&#39;\"'");
+        assert_eq!(push("/\u{FFFD}é'&", b'\'', true), "'/&#xFFFD;&#xE9;&#39;&amp;'");
+        assert_eq!(push("/\u{FFFD}", 0, false), "\"/\u{FFFD}\"");
     }
 
     #[test]
