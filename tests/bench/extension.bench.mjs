@@ -18,7 +18,7 @@
 //  2. Service worker start → rules installed for a restored binding, under 150 ms: the rules are
 //     removed, the worker is stopped (CDP ServiceWorker.stopAllWorkers) and woken by a message;
 //     the worker itself records performance.now() (ms since it started) once the rules are back.
-// Usage: KUBEOPEN_EXTENSION_OUT=… node tests/bench/extension.bench.mjs [--rounds N] [--sessions N] [--restarts N] [--json FILE]
+// Usage: KUBEOPEN_EXTENSION_OUT=… node tests/bench/extension.bench.mjs [--rounds N] [--sessions N] [--restarts N] [--settle MS] [--json FILE]
 //   --rounds: alternating pairs per session; --sessions: fresh browser pairs, pooled (default 3).
 import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -38,6 +38,10 @@ const arg = (name, fallback) => {
 const ROUNDS = Number(arg("--rounds", "15"));
 const SESSIONS = Number(arg("--sessions", "3"));
 const RESTARTS = Number(arg("--restarts", "10"));
+// Pause after every load, so that each load starts on a machine at rest: what a browser still does
+// after `load` (the link fixer, the service worker's bookkeeping, GC) would otherwise land in the
+// other browser's next load, and on 2 cores that crosstalk was most of the spread of single pairs.
+const SETTLE_MS = Number(arg("--settle", "250"));
 const TOKEN = "bench-token-c0ffee";
 const WEB = { kind: "service", namespace: "demo", name: "web", port: "http" };
 const PROM_PATH = "/graph";
@@ -139,17 +143,23 @@ async function loadPrometheus(page, url) {
  * @param {string} url @param {number} rounds
  */
 async function alternate(loadFn, bound, base, url, rounds) {
+  /** @param {import("playwright-core").Page} page */
+  const settled = async (page) => {
+    const figures = await loadFn(page, url);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    return figures;
+  };
   for (let i = 0; i < 3; i++) {
-    await loadFn(bound, url);
-    await loadFn(base, url);
+    await settled(bound);
+    await settled(base);
   }
   /** @type {number[][]} */
   const pairs = [];
   for (let r = 0; r < rounds; r++) {
     const first = r % 2 === 0;
-    const a = first ? await loadFn(bound, url) : undefined;
-    const b = await loadFn(base, url);
-    const c = first ? a : await loadFn(bound, url);
+    const a = first ? await settled(bound) : undefined;
+    const b = await settled(base);
+    const c = first ? a : await settled(bound);
     pairs.push([.../** @type {number[]} */ (c), ...b]);
   }
   return pairs;

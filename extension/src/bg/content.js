@@ -15,8 +15,8 @@ const PAGE_SCRIPT = "kubeopen-page";
 const ISOLATED_SCRIPT = "kubeopen-isolated";
 /** The isolated-world link fixer, injected once a frame has loaded (see injectLinkFixer). */
 const LINK_FIXER = "content/isolated.js";
-/** A frame whose load never completes (a hanging image) gets the link fixer this long after DOMContentLoaded. */
-const LINK_FIXER_FALLBACK_MS = 1000;
+/** A frame whose load never completes (a hanging image) gets the link fixer this long after its commit. */
+const LINK_FIXER_FALLBACK_MS = 3000;
 /** At most this many values per request, each at most this long: a page cannot make us work unboundedly. */
 const MAX_VALUES = 1000;
 const MAX_VALUE_LENGTH = 16 * 1024;
@@ -193,13 +193,16 @@ async function injectLinkFixer({ tabId, frameId, url }) {
 
 /**
  * Listens for loaded frames (synchronously, at start-up: a restarted service worker only gets
- * events for listeners added in its first turn).
+ * events for listeners added in its first turn). A frame whose load never completes (a hanging
+ * image) still gets the fixer, a little later, if it still shows that document. The fallback is
+ * timed from the commit, which navigation.js listens to anyway: a DOMContentLoaded listener was
+ * one more event for the worker and the browser's UI thread during every load.
  */
 function startLinkFixer() {
   const nav = ext.webNavigation;
   if (!nav?.onCompleted) return;
   const filter = { url: [{ pathContains: "/api/v1/" }] };
-  /** Frames past DOMContentLoaded whose load has not completed yet: `tabId:frameId` → fallback timer. */
+  /** Frames committed whose load has not completed yet: `tabId:frameId` → fallback timer. */
   const loading = new Map();
   const settle = (/** @type {string} */ key) => {
     clearTimeout(loading.get(key));
@@ -209,9 +212,7 @@ function startLinkFixer() {
     settle(`${details.tabId}:${details.frameId}`);
     void injectLinkFixer(details);
   }, filter);
-  // A frame whose load never completes (a hanging image) still gets the fixer, a little later,
-  // if it still shows that document.
-  nav.onDOMContentLoaded.addListener((details) => {
+  nav.onCommitted.addListener((details) => {
     const key = `${details.tabId}:${details.frameId}`;
     settle(key);
     const timer = setTimeout(async () => {

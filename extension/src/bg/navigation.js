@@ -130,6 +130,16 @@ function isTransient(url) {
  */
 const mainFrameRequests = new Map();
 
+/**
+ * The method of the main-frame request `url` of tab `tabId`, if it is the tab's latest and has
+ * not committed (a request that failed, for transport-check.js).
+ * @param {number} tabId @param {string} url
+ */
+export function pendingMainFrameMethod(tabId, url) {
+  const request = mainFrameRequests.get(tabId);
+  return request && request.url === withoutFragment(url) ? request.method : undefined;
+}
+
 /** @param {string} url */
 function withoutFragment(url) {
   const hash = url.indexOf("#");

@@ -1,22 +1,30 @@
 // @ts-check
 // Notices when a bound tab's page fails the way the API server's HTML transport fails
 // (spec apiserver-proxy.md §3.3 step 5): it cannot rewrite a `text/html` body whose
-// Content-Encoding is not empty, gzip or deflate (`identity`, `br`, `zstd`), and loses it. What
-// the browser sees then is either the connection dropped before any answer (Chromium:
-// net::ERR_EMPTY_RESPONSE; Firefox: NS_ERROR_NET_EMPTY_RESPONSE or a reset) or the headers with
-// no body (a blank page, or a truncated-body error). Both are recognised here, by observing
-// webRequest (never blocking it); the tab is then shown the explanation page (tunnel.html),
-// which offers tunnel mode and `kubectl port-forward`.
+// Content-Encoding is not empty, gzip or deflate (`identity`, `br`, `zstd`), and loses it. A real
+// server drops the connection before any answer (Chromium: net::ERR_EMPTY_RESPONSE, or
+// net::ERR_HTTP2_PROTOCOL_ERROR where HTTP/2 resets the stream; Firefox: NS_ERROR_NET_EMPTY_RESPONSE
+// or a reset); a server that flushed the headers first would send them with no body. The tab is
+// then shown the explanation page (tunnel.html), which offers tunnel mode and `kubectl port-forward`.
+//
+// Chromium: webNavigation.onErrorOccurred, which fires only when a navigation fails. Observing
+// every navigation's response (webRequest) woke the service worker three times per page load of
+// every tab, and that work in the worker and in the browser's UI thread slowed a bound tab's loads
+// (tests/bench/extension.bench.mjs). A body lost after its headers is an error there too
+// (truncated) or a blank page, which only Firefox's observers below recognise.
+// Firefox: webRequest, whose errors carry NS_ERROR_* names (webNavigation's do not), and whose
+// headers show a lost encoding before the body is missing.
 import { ext } from "../messages.js";
 import { bindingForTab } from "./binding-state.js";
 import { isTunnelled } from "./tunnel-prefs.js";
 import { tunnelPageFor } from "./tunnel.js";
+import { pendingMainFrameMethod } from "./navigation.js";
 
 /** Encodings the transport rewrites; any other on an HTML page is lost. */
 const PASSED = new Set(["", "gzip", "deflate"]);
 /** Network errors of a body lost or a connection dropped, in Chromium's and Firefox's words. */
 const LOST =
-  /ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONTENT_LENGTH_MISMATCH|ERR_CONNECTION_CLOSED|ERR_CONNECTION_RESET|NS_ERROR_NET_EMPTY_RESPONSE|NS_ERROR_NET_RESET|NS_ERROR_NET_INTERRUPT|NS_ERROR_NET_PARTIAL_TRANSFER|NS_ERROR_PARTIAL_TRANSFER/;
+  /ERR_EMPTY_RESPONSE|ERR_HTTP2_PROTOCOL_ERROR|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONTENT_LENGTH_MISMATCH|ERR_CONNECTION_CLOSED|ERR_CONNECTION_RESET|NS_ERROR_NET_EMPTY_RESPONSE|NS_ERROR_NET_RESET|NS_ERROR_NET_INTERRUPT|NS_ERROR_NET_PARTIAL_TRANSFER|NS_ERROR_PARTIAL_TRANSFER/;
 
 /**
  * HTML responses with an encoding the transport loses, by request id → that encoding.
@@ -54,6 +62,9 @@ async function failedInPrefix({ tabId, frameId, url, method }, encoding) {
   await ext.tabs.update(tabId, { url: tunnelPageFor(url, { code: "TransportLoss", message, ...(encoding ? { encoding } : {}) }) });
 }
 
+/** Firefox (Gecko) has `runtime.getBrowserInfo`; Chromium has not. */
+const isFirefox = typeof (/** @type {any} */ (ext?.runtime)?.getBrowserInfo) === "function";
+
 /**
  * Registers the observers (synchronously, at start-up).
  * @param {Promise<void>} ready
@@ -61,6 +72,30 @@ async function failedInPrefix({ tabId, frameId, url, method }, encoding) {
 export function startTransportCheck(ready) {
   /** @param {unknown} e */
   const report = (e) => console.warn("kubeopen transport check:", e instanceof Error ? e.message : e);
+  if (isFirefox) observeResponses(ready, report);
+  else observeFailedNavigations(ready, report);
+}
+
+/**
+ * Chromium: failed navigations only. The method is the one navigation.js saw requested.
+ * @param {Promise<void>} ready @param {(e: unknown) => void} report
+ */
+function observeFailedNavigations(ready, report) {
+  ext.webNavigation.onErrorOccurred.addListener(
+    (details) => {
+      if (/ABORTED/.test(details.error) || !LOST.test(details.error)) return; // stopped, or navigated elsewhere meanwhile
+      const method = pendingMainFrameMethod(details.tabId, details.url) ?? "GET";
+      ready.then(() => failedInPrefix({ ...details, method }, null)).catch(report);
+    },
+    { url: [{ pathContains: "/api/v1/" }] },
+  );
+}
+
+/**
+ * Firefox: every frame's response headers and outcome.
+ * @param {Promise<void>} ready @param {(e: unknown) => void} report
+ */
+function observeResponses(ready, report) {
   const filter = { urls: ["http://*/*", "https://*/*"], types: /** @type {any} */ (["main_frame", "sub_frame"]) };
   ext.webRequest.onHeadersReceived.addListener(
     (details) => {

@@ -268,7 +268,8 @@ export function startTunnel(ready) {
       }
       return undefined; // observe only
     },
-    { urls: ["http://*/*", "https://*/*"], types: ["main_frame", "sub_frame"] },
+    // Only shells: every event is work for the worker and the browser while a page loads.
+    { urls: ["http://*/*kubeopen-tunnel-shell*", "https://*/*kubeopen-tunnel-shell*"], types: ["main_frame", "sub_frame"] },
   );
   startDelivery(ready, { toWrite }, report);
 }
