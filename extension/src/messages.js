@@ -130,3 +130,9 @@ export const MessageType = Object.freeze({
 
 /** The `chrome`/`browser` namespace, whichever this browser has. */
 export const ext = /** @type {typeof chrome} */ (globalThis.browser ?? globalThis.chrome);
+
+/**
+ * Firefox (Gecko): it has `runtime.getBrowserInfo`, Chromium has not. Not the `browser` global:
+ * recent Chromium has one too.
+ */
+export const isFirefox = typeof (/** @type {any} */ (ext?.runtime)?.getBrowserInfo) === "function";

@@ -9,6 +9,7 @@ import { browserRules, parseProxyUrl, proxyUrl } from "kubeopen/manual";
 import { ext } from "../messages.js";
 import { getCluster } from "./clusters.js";
 import { forThisBrowser } from "./firefox-rules.js";
+import { remembered } from "./remembered.js";
 import { appKey, tunnelledApps } from "./tunnel-prefs.js";
 import { TUNNEL_RULES, tunnelRules } from "./tunnel-rules.js";
 
@@ -43,37 +44,23 @@ export class BindingError extends Error {
   }
 }
 
-/**
- * The stored bindings as this worker last read or wrote them. Every navigation and every link
- * fixer message asks for a tab's binding; reading storage.session each time was a round trip to
- * the browser's UI thread while the page loads. Only this module writes the key; a change from
- * elsewhere (none today) drops the copy.
- * @type {Promise<Record<string, Binding>> | undefined}
- */
-let known;
-ext.storage?.onChanged?.addListener((changes, area) => {
-  if (area === "session" && BINDINGS in changes) known = undefined;
-});
+/** The stored bindings, kept between reads (remembered.js says why). */
+const stored = remembered(async () => {
+  const got = await ext.storage.session.get(BINDINGS);
+  const map = got[BINDINGS];
+  return map && typeof map === "object" ? /** @type {Record<string, Binding>} */ (map) : {};
+}, [BINDINGS]);
 
 /** @returns {Promise<Record<string, Binding>>} tab id → binding: a copy, the caller's to change */
-async function readBindings() {
-  known ??= ext.storage.session.get(BINDINGS).then((got) => {
-    const map = got[BINDINGS];
-    return map && typeof map === "object" ? /** @type {Record<string, Binding>} */ (map) : {};
-  });
-  const current = known;
-  current.catch(() => {
-    if (known === current) known = undefined; // a failed read is not remembered
-  });
-  return structuredClone(await current);
+function readBindings() {
+  return stored.get();
 }
 
 /** @param {Record<string, Binding>} map */
 async function writeBindings(map) {
-  const copy = structuredClone(map);
-  known = undefined;
-  await ext.storage.session.set({ [BINDINGS]: copy });
-  known = Promise.resolve(copy);
+  stored.forget();
+  await ext.storage.session.set({ [BINDINGS]: map });
+  stored.set(map);
 }
 
 // Every change to bindings and rules runs in this queue, one at a time: a bind racing an unbind

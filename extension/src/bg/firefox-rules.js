@@ -9,7 +9,7 @@
 // Nothing widens where the token goes: each added type is a subtype of one the rule already
 // lists, and the rule keeps its tab, server and prefix conditions. In Chromium these types do not
 // exist (its schema would refuse the rule), so the rules stay exactly the core's.
-import { ext } from "../messages.js";
+import { isFirefox } from "../messages.js";
 
 /**
  * Firefox's types by the Chrome type that covers them in Chromium: `imageset` is an image chosen
@@ -24,8 +24,6 @@ const FIREFOX_SUBTYPES = {
   other: ["web_manifest", "json", "xslt", "xml_dtd"],
 };
 
-/** Firefox (Gecko) has `runtime.getBrowserInfo`; Chromium has not. */
-const isFirefox = typeof (/** @type {any} */ (ext?.runtime)?.getBrowserInfo) === "function";
 
 /**
  * The rules as this browser must be given them: unchanged in Chromium; in Firefox each rule also

@@ -7,15 +7,14 @@
 // finishes in-cluster and proxy URLs: it asks the background to resolve (the core), bind the tab
 // and go on, and shows what went wrong otherwise.
 import { suggestEndpoints } from "kubeopen/manual";
-import { ext } from "../messages.js";
+import { ext, isFirefox } from "../messages.js";
 import { defaultCluster, openableEndpointsFor } from "./clusters.js";
 import { OPEN_PAGE } from "./open-rules.js";
 
 const MAX_SUGGESTIONS = 8;
 // Chrome reads suggestion descriptions as XML (for <match>/<dim>/<url>) and rejects a malformed
-// one; Firefox shows them as they are. Only Chrome needs (and must get) the markup. Firefox is
-// told apart by `runtime.getBrowserInfo` (Gecko only): recent Chromium has a `browser` global too.
-const XML_DESCRIPTIONS = typeof (/** @type {any} */ (ext?.runtime)?.getBrowserInfo) !== "function";
+// one; Firefox shows them as they are. Only Chrome needs (and must get) the markup.
+const XML_DESCRIPTIONS = !isFirefox;
 
 /** The default suggestion repeats what was typed: escaped for Chrome like the core's descriptions. @param {string} text */
 function forDescription(text) {

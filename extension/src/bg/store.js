@@ -3,10 +3,10 @@
 // (memory; gone when the browser closes, never readable by content scripts). One they chose to
 // persist lives in storage.local, on disk, credentials included: that is what the options page
 // says "remember on this computer" means. Storage is the only truth: a restarted service worker
-// reads it back. Within one worker's life the last read is kept until storage says a cluster
-// changed: every page load of a bound tab asks for its cluster (the link fixer's server check, its
-// messages), and three storage reads each time were round trips to the browser's UI thread.
+// reads it back; within one worker's life the last read is kept until storage says a cluster
+// changed (remembered.js).
 import { ext } from "../messages.js";
+import { remembered } from "./remembered.js";
 
 const CLUSTERS = "kubeopen.clusters";
 const DEFAULT = "kubeopen.defaultCluster";
@@ -30,23 +30,15 @@ async function readArea(area) {
   return Array.isArray(list) ? list : [];
 }
 
-/** @type {Promise<{ clusters: StoredCluster[], defaultId: string | undefined }> | undefined} */
-let known;
-ext.storage?.onChanged?.addListener((changes) => {
-  if (CLUSTERS in changes || DEFAULT in changes) known = undefined;
-});
+/** The stored clusters, kept between reads (remembered.js says why). */
+const stored = remembered(readStorage, [CLUSTERS, DEFAULT]);
 
 /**
  * Every stored cluster, persisted ones first, in the order they were added: a copy, the caller's.
  * @returns {Promise<{ clusters: StoredCluster[], defaultId: string | undefined }>}
  */
-export async function readClusters() {
-  known ??= readStorage();
-  const current = known;
-  current.catch(() => {
-    if (known === current) known = undefined; // a failed read is not remembered
-  });
-  return structuredClone(await current);
+export function readClusters() {
+  return stored.get();
 }
 
 /** @returns {Promise<{ clusters: StoredCluster[], defaultId: string | undefined }>} */
@@ -79,14 +71,14 @@ export function updateClusters(change) {
   const run = queue.then(async () => {
     const { clusters, defaultId } = await readClusters();
     const next = change(clusters.map((c) => ({ ...c })), defaultId);
-    known = undefined;
+    stored.forget();
     await Promise.all([
       ext.storage.local.set({ [CLUSTERS]: next.clusters.filter((c) => c.persist) }),
       ext.storage.session.set({ [CLUSTERS]: next.clusters.filter((c) => !c.persist) }),
     ]);
     // The default is an opaque id, not a secret: it may stay on disk.
     if (next.defaultId !== undefined) await ext.storage.local.set({ [DEFAULT]: next.defaultId });
-    known = undefined; // read back once: what was written, as storage keeps it
+    stored.forget(); // read back once: what was written, as storage keeps it
     return next.result;
   });
   queue = run.catch(() => undefined);

@@ -14,7 +14,7 @@
 // (truncated) or a blank page, which only Firefox's observers below recognise.
 // Firefox: webRequest, whose errors carry NS_ERROR_* names (webNavigation's do not), and whose
 // headers show a lost encoding before the body is missing.
-import { ext } from "../messages.js";
+import { ext, isFirefox } from "../messages.js";
 import { bindingForTab } from "./binding-state.js";
 import { isTunnelled } from "./tunnel-prefs.js";
 import { tunnelPageFor } from "./tunnel.js";
@@ -62,8 +62,6 @@ async function failedInPrefix({ tabId, frameId, url, method }, encoding) {
   await ext.tabs.update(tabId, { url: tunnelPageFor(url, { code: "TransportLoss", message, ...(encoding ? { encoding } : {}) }) });
 }
 
-/** Firefox (Gecko) has `runtime.getBrowserInfo`; Chromium has not. */
-const isFirefox = typeof (/** @type {any} */ (ext?.runtime)?.getBrowserInfo) === "function";
 
 /**
  * Registers the observers (synchronously, at start-up).
