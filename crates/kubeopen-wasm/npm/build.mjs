@@ -22,7 +22,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, "dist");
 
 /** Entry points: dist/NAME is built from src/NAME. */
-export const ENTRIES = ["index.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
+const ENTRIES = ["index.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
 /** Shared chunks: name → the modules it holds (matched against module paths). */
 const CHUNKS = [
   { name: "kubeopen-url", test: /([\\/]dist[\\/]kubeopen\.js|[\\/]src[\\/](api|errors)\.js)$/ },
