@@ -26,33 +26,12 @@ import {
 } from "kubeopen/cluster";
 import { KubeopenError as MainError, proxyUrl } from "kubeopen";
 import { startSandbox, root } from "../support/sandbox.mjs";
+import { rejected, thrown } from "../support/kubeopen-errors.mjs";
 
 const fixtureDir = path.join(root, "crates", "kubeopen", "tests", "fixtures", "kubeconfig");
 const fixture = (name) => readFileSync(path.join(fixtureDir, name), "utf8");
 const ALL = fixture("all-auth-kinds.yaml");
 const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHHIG\n-----END CERTIFICATE-----\n";
-
-/** Calls `fn` and returns the KubeopenError it throws (failing if it throws anything else). */
-function thrown(fn) {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof KubeopenError, `not a KubeopenError: ${e}`);
-    return e;
-  }
-  assert.fail("did not throw");
-}
-
-/** The same for a promise. */
-async function rejected(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof KubeopenError, `not a KubeopenError: ${e?.stack ?? e}`);
-    return e;
-  }
-  assert.fail("did not reject");
-}
 
 // ------------------------------------------------------------------------------------------
 // kubeconfig

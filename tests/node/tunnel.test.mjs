@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Cluster, KubeopenError } from "kubeopen/cluster";
 import { startSandbox, root } from "../support/sandbox.mjs";
+import { rejected } from "../support/kubeopen-errors.mjs";
 
 const NodeWebSocket = globalThis.WebSocket;
 if (!NodeWebSocket) throw new Error("no global WebSocket: run with node --experimental-websocket (Node 20)");
@@ -167,17 +168,6 @@ after(async () => {
 
 /** A client of a sandbox, with Node's WebSocket. */
 const client = (sandbox, token = "admin-token", extra = {}) => new Cluster({ server: sandbox.url, token, WebSocket: NodeWebSocket, ...extra });
-
-/** The KubeopenError a promise rejects with. */
-async function rejected(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof KubeopenError, `not a KubeopenError: ${e?.stack ?? e}`);
-    return e;
-  }
-  assert.fail("did not reject");
-}
 
 const RAW = { kind: "service", namespace: "t", name: "raw", port: 80 };
 
