@@ -134,7 +134,8 @@ async function syncRegistration() {
   const scripts = [
     {
       id: PAGE_SCRIPT,
-      js: ["content/page-rewrite.js", "content/page.js"],
+      // One file in the build: src/content/page-rewrite.js, then src/content/page.js (build.mjs).
+      js: ["content/page.js"],
       matches,
       runAt: "document_start",
       world: "MAIN",

@@ -249,7 +249,10 @@ export function startNavigation(ready, stillBound, report) {
       if (tabId >= 0) mainFrameRequests.set(tabId, { url: withoutFragment(url), method });
       return undefined; // observe only: never blocks or changes a request
     },
-    { urls: ["<all_urls>"], types: ["main_frame"] },
+    // Only URLs that can be proxy URLs (with or without a base path before /api/v1/): for any other
+    // URL a commit means the same whatever the method (committed() below), and every event is
+    // work for the worker and the browser while a page loads.
+    { urls: ["*://*/api/v1/*", "*://*/*/api/v1/*"], types: ["main_frame"] },
   );
   ext.webNavigation.onCommitted.addListener((details) => {
     ready.then(() => committed(details, stillBound)).catch((e) => report("commit", e));

@@ -7,7 +7,8 @@
 // (tests/e2e/content-rewrite.test.mjs), so the two cannot drift apart unnoticed.
 //
 // A classic script (world MAIN scripts cannot be modules): it hands its functions to page.js,
-// which runs next in the same world and removes the handle before any page script exists.
+// which the build appends to it in one minified file (extension/build.mjs) and which removes the
+// handle in the same synchronous run, before any page script exists.
 (function () {
   /**
    * @typedef {{ kind: "service" | "pod" | "node", namespace?: string, name: string,
