@@ -21,7 +21,8 @@
 //     removed, the worker is stopped (CDP ServiceWorker.stopAllWorkers) and woken by a message;
 //     the worker itself records performance.now() (ms since it started) once the rules are back.
 // Usage: KUBEOPEN_EXTENSION_OUT=… node tests/bench/extension.bench.mjs [--rounds N] [--sessions N] [--restarts N] [--settle MS] [--json FILE]
-//   --rounds: alternating pairs per session; --sessions: fresh browser pairs, pooled (default 3).
+//   --rounds: alternating pairs per session (default 10); --sessions: fresh browser pairs, pooled
+//   (default 5: browser instances differ by a few per cent on their own, so more of them).
 import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,8 +38,8 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const ROUNDS = Number(arg("--rounds", "15"));
-const SESSIONS = Number(arg("--sessions", "3"));
+const ROUNDS = Number(arg("--rounds", "10"));
+const SESSIONS = Number(arg("--sessions", "5"));
 const RESTARTS = Number(arg("--restarts", "10"));
 // Pause after every load, so that each load starts on a machine at rest: what a browser still does
 // after `load` (the link fixer, the service worker's bookkeeping, GC) would otherwise land in the
