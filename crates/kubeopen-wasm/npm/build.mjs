@@ -1,7 +1,8 @@
 // @ts-check
 // Builds the package's JavaScript: the hand-written modules in src/ and wasm-bindgen's glue in
-// dist/ (scripts/build-wasm.sh writes it) become, in dist/, one file per entry point and two
-// shared chunks:
+// dist/ (scripts/build-wasm.sh writes it) become, in dist/:
+//   dist/index.js             `kubeopen`: self-contained (the URL module's glue, api.js, errors.js)
+//   dist/cluster.js, manual.js, node.mjs, cluster-node.mjs: the other entries, each importing
 //   dist/kubeopen-url.js      the URL module's glue, api.js and errors.js
 //   dist/kubeopen-cluster.js  the cluster module's glue, cluster-api.js, the Cluster and tunnel clients
 // Why: a page without a bundler loads ES modules one level of imports at a time, and the wasm's
@@ -9,9 +10,12 @@
 // to three levels deep (`kubeopen/cluster`: cluster.js → cluster-client.js → tunnel-client.js →
 // api.js); built, every entry is at most two files, fetched together, before its wasm
 // (tests/bench/coldstart.bench.mjs: ~20 ms less for `kubeopen/cluster` and `kubeopen/manual`).
-// Shared chunks, not one file per entry, so every module exists once: `KubeopenError` stays one
-// class and each wasm module is instantiated once whichever entries a page imports. Bundlers
-// see the same files; no minification, so what ships stays readable.
+// The main entry, `kubeopen`, is one file: its wasm is fetched right after it (another ~5 ms in
+// Chromium without a bundler). It costs one copy of the URL module's JavaScript (~45 KB), and a page
+// that imports `kubeopen` and `kubeopen/cluster` holds two copies of errors.js, which is why
+// `instanceof KubeopenError` checks a mark, not the class (errors.js). The other entries share
+// chunks, so each of their wasm modules is instantiated once whichever of them a page imports.
+// Bundlers see the same files; no minification, so what ships stays readable.
 // Usage: node crates/kubeopen-wasm/npm/build.mjs (after scripts/build-wasm.sh)
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -21,8 +25,10 @@ import { rolldown } from "rolldown";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, "dist");
 
-/** Entry points: dist/NAME is built from src/NAME. */
-const ENTRIES = ["index.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
+/** Entry points sharing the chunks below: dist/NAME is built from src/NAME. */
+const ENTRIES = ["cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
+/** Entry points built alone, into one file each. */
+const SELF_CONTAINED = ["index.js"];
 /** Shared chunks: name → the modules it holds (matched against module paths). */
 const CHUNKS = [
   { name: "kubeopen-url", test: /([\\/]dist[\\/]kubeopen\.js|[\\/]src[\\/](api|errors)\.js)$/ },
@@ -54,8 +60,15 @@ const { output } = await bundle.write({
 });
 await bundle.close();
 
-const names = output.map((o) => o.fileName).sort();
-const expected = [...ENTRIES, ...CHUNKS.map((c) => `${c.name}.js`)].sort();
+const names = output.map((o) => o.fileName);
+for (const entry of SELF_CONTAINED) {
+  const alone = await rolldown({ cwd: here, input: { [entry.replace(/\.m?js$/, "")]: `./src/${entry}` }, platform: "neutral", preserveEntrySignatures: "strict" });
+  const written = await alone.write({ dir: dist, format: "es", entryFileNames: entry, minify: false });
+  await alone.close();
+  names.push(...written.output.map((o) => o.fileName));
+}
+names.sort();
+const expected = [...ENTRIES, ...SELF_CONTAINED, ...CHUNKS.map((c) => `${c.name}.js`)].sort();
 if (JSON.stringify(names) !== JSON.stringify(expected)) {
   throw new Error(`npm build: wrote ${names.join(", ")}; expected ${expected.join(", ")}`);
 }
