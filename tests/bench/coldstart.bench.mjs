@@ -133,9 +133,9 @@ async function viteApp(name, main, head = "") {
   await build({ root: src, logLevel: "warn", base: "./", build: { outDir: path.join(site, name), emptyOutDir: true, target: "es2022" } });
   return `${name}/index.html`;
 }
-/** `<link>`s a plain page can write for `kubeopen`: every module of the entry, and the wasm. */
+/** `<link>`s a plain page can write for `kubeopen`: its one module, and the wasm. */
 const HINTS =
-  ["dist/index.js", "dist/kubeopen-url.js"].map((f) => `<link rel="modulepreload" href="./kubeopen/${f}">`).join("") +
+  `<link rel="modulepreload" href="./kubeopen/dist/index.js">` +
   `<link rel="preload" href="./kubeopen/dist/kubeopen_bg.wasm" as="fetch" crossorigin>`;
 /** What a Vite app's index.html can say (Vite rewrites the href to the hashed file the package loads). */
 const VITE_HTML_HINT = `<link rel="preload" href="../node_modules/kubeopen/dist/kubeopen_bg.wasm" as="fetch" crossorigin>`;
