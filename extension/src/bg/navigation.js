@@ -160,8 +160,9 @@ function notAGet({ tabId, url, transitionType }) {
 
 /**
  * A main-frame navigation committed in a tab: keep, move or drop its binding (see the top).
- * @param {{ tabId: number, frameId: number, url: string, transitionType?: string }} details
- * @param {(tabId: number, binding: Binding) => void} stillBound called when the tab stays bound
+ * @param {{ tabId: number, frameId: number, url: string, transitionType?: string, timeStamp: number }} details
+ * @param {(tabId: number, binding: Binding, committedAt: number) => void} stillBound called when the
+ *   tab stays bound, with the commit's time (webNavigation's timeStamp)
  */
 async function committed(details, stillBound) {
   const { tabId, frameId, url } = details;
@@ -172,7 +173,7 @@ async function committed(details, stillBound) {
   const parsed = parseProxyUrl(url);
   if (posted) {
     // The app's own forms stay inside its prefix; anything else is leaving, without a rebind.
-    if (binding && parsed && sameTarget(binding, parsed.server, parsed.target)) stillBound(tabId, binding);
+    if (binding && parsed && sameTarget(binding, parsed.server, parsed.target)) stillBound(tabId, binding, details.timeStamp);
     else if (binding && !(!parsed && sameOrigin(url, binding.server))) await unbindTab(tabId);
     return;
   }
@@ -184,7 +185,7 @@ async function committed(details, stillBound) {
     return;
   }
   if (parsed && sameTarget(binding, parsed.server, parsed.target)) {
-    stillBound(tabId, binding);
+    stillBound(tabId, binding, details.timeStamp);
     return;
   }
   const cluster = parsed
@@ -240,7 +241,7 @@ async function createdFromTab({ sourceTabId, tabId, url }) {
  * Registers the tab listeners (synchronously: a restarted service worker only gets events for
  * listeners added in its first turn).
  * @param {Promise<void>} ready
- * @param {(tabId: number, binding: Binding) => void} stillBound
+ * @param {(tabId: number, binding: Binding, committedAt: number) => void} stillBound
  * @param {(what: string, e: unknown) => void} report
  */
 export function startNavigation(ready, stillBound, report) {
