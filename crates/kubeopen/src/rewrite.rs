@@ -42,6 +42,7 @@
 mod cluster_host;
 mod context;
 pub mod css;
+mod host;
 #[cfg(feature = "html")]
 pub mod html;
 mod legacy;
@@ -49,6 +50,7 @@ mod reference;
 mod refresh;
 mod srcset;
 mod url;
+mod uts46_ascii;
 
 pub use context::{RewriteContext, RewriteError};
 pub use css::rewrite_css;

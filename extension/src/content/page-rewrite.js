@@ -24,6 +24,8 @@
    */
 
   const WEB_SCHEMES = ["http", "https", "ws", "wss"];
+  /** The browser's URL parser as it was before any page script ran. */
+  const NativeURL = URL;
   /** RFC 3986 `pchar` bytes other than alphanumerics: what a path segment keeps literally. */
   const PCHAR_MARKS = "-._~!$&'()*+,;=:@";
   const encoder = new TextEncoder();
@@ -170,10 +172,27 @@
     return { scheme, lead: url.slice(0, start), authority, host, port, path, rest };
   }
 
+  /**
+   * The host as the browser reads it (percent-decoding, IDNA mapping, every IPv4 and IPv6 form:
+   * `10.000.1` is 10.0.0.1), or null where it refuses it: the browser's own parser, which the
+   * core's rewrite/host.rs follows by hand.
+   * @param {string} host
+   */
+  function canonicalHost(host) {
+    try {
+      return new NativeURL(`http://${host}/`).hostname;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether two canonical hosts are one: a trailing dot reaches the same server. @param {string} a @param {string} b */
+  const sameHost = (a, b) => a.replace(/\.$/, "") === b.replace(/\.$/, "");
+
   /** Whether an absolute URL names the API server (any scheme; its port). @param {Absolute} url @param {boolean} secure @param {PageContext} ctx */
   function namesServer(url, secure, ctx) {
-    const host = url.host.endsWith(".") ? url.host.slice(0, -1) : url.host;
-    if (host.toLowerCase() !== ctx.server.host) return false;
+    const host = canonicalHost(url.host);
+    if (host === null || !sameHost(host, ctx.server.host)) return false;
     if (url.port === null || url.port === "") {
       return ctx.server.port === defaultPort(ctx.server.https) || ctx.server.port === defaultPort(secure);
     }
@@ -192,7 +211,9 @@
    * @returns {PageTarget | null}
    */
   function clusterTarget(ctx, rawHost, port, secure) {
-    const host = (rawHost.endsWith(".") ? rawHost.slice(0, -1) : rawHost).toLowerCase();
+    const read = canonicalHost(rawHost);
+    if (read === null) return null;
+    const host = read.endsWith(".") ? read.slice(0, -1) : read;
     const own = ctx.target;
     let name;
     let namespace;
@@ -341,7 +362,7 @@
    * @returns {PagePlace | null}
    */
   function placeOf(server, pageUrl) {
-    const page = new URL(pageUrl);
+    const page = new NativeURL(pageUrl);
     const https = page.protocol === "https:";
     const port = page.port ? Number(page.port) : defaultPort(https);
     if (page.hostname.toLowerCase() !== server.host || port !== server.port) return null;
@@ -358,7 +379,7 @@
 
   /** @param {string} serverUrl @returns {PageServer} */
   function serverOf(serverUrl) {
-    const u = new URL(serverUrl);
+    const u = new NativeURL(serverUrl);
     const https = u.protocol === "https:";
     const host = u.hostname.toLowerCase();
     return {
@@ -404,7 +425,7 @@
    * @returns {PageContext | null}
    */
   function contextForPage(pageUrl, clusterDomain) {
-    const page = new URL(pageUrl);
+    const page = new NativeURL(pageUrl);
     if (page.protocol !== "http:" && page.protocol !== "https:") return null;
     const path = resolveLikeBrowser(page.pathname || "/");
     for (let at = path.indexOf("/api/v1/"); at >= 0; at = path.indexOf("/api/v1/", at + 1)) {

@@ -1,10 +1,14 @@
 //! The fixed facts a rewrite needs, computed once: the server's origin and base path, the
 //! target's prefix, where the page is, and the cluster's DNS domain.
 
+use std::borrow::Cow;
+
 use crate::dot_segments::resolve_like_browser;
 use crate::proxy_url::{ProxyUrlError, Query, proxy_path, proxy_url};
 use crate::target::Target;
 use crate::url_split::split_url;
+
+use super::host::{canonical_host, same_host};
 
 /// Why a [`RewriteContext`] could not be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -113,7 +117,9 @@ impl RewriteContext {
                 reason: p.reason,
                 at: p.at,
             })?;
-        let host = parts.host.to_ascii_lowercase();
+        // As the browser reads it, as every URL's host is compared with it (host.rs).
+        let host =
+            canonical_host(parts.host).map_or_else(|| parts.host.to_ascii_lowercase(), Cow::into_owned);
         let port = match parts.port {
             Some(p) => p.trim_start_matches('0').parse::<u16>().unwrap_or(0),
             None => default_port(parts.https),
@@ -165,7 +171,8 @@ impl RewriteContext {
             Some(p) => p.trim_start_matches('0').parse::<u16>().unwrap_or(0),
             None => default_port(parts.https),
         };
-        let same_origin = parts.host.eq_ignore_ascii_case(&self.server.host) && port == self.server.port;
+        let same_origin = canonical_host(parts.host).is_some_and(|h| same_host(&h, &self.server.host))
+            && port == self.server.port;
         self.page = None;
         self.page_url = Some(trimmed.to_owned());
         if same_origin {

@@ -8,6 +8,7 @@ use crate::proxy_url::proxy_path;
 
 use super::cluster_host::cluster_target;
 use super::context::{RewriteContext, default_port, proxy_prefix_len};
+use super::host::{canonical_host, same_host};
 use super::reference::{Absolute, Reference, parse_reference};
 
 /// Rewrites one URL found in a page of the context's target so that it stays inside the proxy
@@ -223,7 +224,7 @@ fn rewrite_absolute(url: &Absolute<'_>, ctx: &RewriteContext) -> Option<String> 
         out.push_str(url.rest);
         return Some(out);
     }
-    let target = cluster_target(ctx, url.host, url.port, secure)?;
+    let target = cluster_target(ctx, &canonical_host(url.host)?, url.port, secure)?;
     let mut out = String::with_capacity(
         ctx.server.authority.len() + ctx.prefix.len() + 64 + url.path.len() + url.rest.len(),
     );
@@ -241,11 +242,14 @@ fn rewrite_absolute(url: &Absolute<'_>, ctx: &RewriteContext) -> Option<String> 
 
 /// Whether an absolute URL names the API server. Like the API server (spec §3.4) the scheme is
 /// not compared: a backend that builds `http://HOST/…` from the `Host` header means the server
-/// even when it is reached over TLS. The port must be the server's, explicitly or as the default
-/// of either the URL's scheme or the server's.
+/// even when it is reached over TLS. The host is compared as the browser reads it (host.rs:
+/// `10.000.1`, `%31%30.0.0.1` and `ｋ８ｓ.example` are hosts it may be written as). The port
+/// must be the server's, explicitly or as the default of either the URL's scheme or the server's.
 fn names_server(url: &Absolute<'_>, secure: bool, ctx: &RewriteContext) -> bool {
-    let host = url.host.strip_suffix('.').unwrap_or(url.host);
-    if !host.eq_ignore_ascii_case(&ctx.server.host) {
+    let Some(host) = canonical_host(url.host) else {
+        return false; // the browser refuses the URL: it requests nothing
+    };
+    if !same_host(&host, &ctx.server.host) {
         return false;
     }
     match url.port {

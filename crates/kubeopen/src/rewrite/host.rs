@@ -1,0 +1,417 @@
+//! A URL's host as a browser reads it: the WHATWG host parser for web schemes, as far as telling
+//! whether a host is the API server's. A browser percent-decodes the host, maps it with UTS #46
+//! (fullwidth `１０.０.０.１` and `ｋ８ｓ.example`, other full stops, soft hyphens, upper case) and
+//! reads IPv4 and IPv6 addresses in every form (`10.000.1`, `0xa.0.0.1`, `167772161`,
+//! `[0:0::1]`). A rewriter that compared the text as written would leave such a URL on the
+//! server outside the prefix (fuzz target `rewrite_url` found `//x@10.000.1:6443`).
+//!
+//! Not read: a host whose UTS #46 mapping is not ASCII stays as written, so it never equals an
+//! ASCII host; an API server addressed by an internationalised name is only recognised in its
+//! `xn--` form.
+
+use std::borrow::Cow;
+
+use super::uts46_ascii::RUNS;
+
+/// The host `host` (as written between `//` or `@` and the port) names, the way the browser will
+/// request it; `None` where the browser refuses the URL (an invalid address, a forbidden code
+/// point, bytes that are not UTF-8).
+pub(super) fn canonical_host(host: &str) -> Option<Cow<'_, str>> {
+    if let Some(inner) = host.strip_prefix('[') {
+        let address = parse_ipv6(inner.strip_suffix(']')?)?;
+        return Some(Cow::Owned(format!("[{}]", serialize_ipv6(&address))));
+    }
+    let plain = host
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'));
+    let domain = if plain {
+        Cow::Borrowed(host)
+    } else {
+        Cow::Owned(domain_to_ascii(&percent_decode(host)?)?)
+    };
+    if ends_in_number(&domain) {
+        return ipv4(&domain).map(Cow::Owned);
+    }
+    Some(domain)
+}
+
+/// Whether two canonical hosts are one: a trailing dot (`k8s.example.`) reaches the same server.
+pub(super) fn same_host(a: &str, b: &str) -> bool {
+    a.strip_suffix('.').unwrap_or(a) == b.strip_suffix('.').unwrap_or(b)
+}
+
+/// `%XX` decoded (other `%` kept, as the URL standard does), read as UTF-8.
+fn percent_decode(host: &str) -> Option<String> {
+    let bytes = host.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|&b| char::from(b).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).ok()?);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// UTS #46 mapping as far as it gives ASCII, then the forbidden code points check.
+fn domain_to_ascii(domain: &str) -> Option<String> {
+    let mut out = String::with_capacity(domain.len());
+    for c in domain.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if !push_ascii_mapping(c, &mut out) {
+            out.push(c);
+        }
+    }
+    let forbidden = |c: char| {
+        c <= ' '
+            || c == '\u{7f}'
+            || matches!(
+                c,
+                '#' | '%' | '/' | ':' | '<' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '|'
+            )
+    };
+    (!out.is_empty() && !out.contains(forbidden)).then_some(out)
+}
+
+/// Appends what UTS #46 maps `c` to when that is ASCII (possibly nothing: an ignored code point).
+fn push_ascii_mapping(c: char, out: &mut String) -> bool {
+    let cp = u32::from(c);
+    let at = RUNS.partition_point(|&(first, ..)| first <= cp);
+    let Some(&(first, count, mapping, step)) = at.checked_sub(1).and_then(|i| RUNS.get(i)) else {
+        return false;
+    };
+    let offset = cp - first;
+    if offset >= u32::from(count) {
+        return false;
+    }
+    if step == 0 {
+        out.push_str(mapping);
+        return true;
+    }
+    let mapped = mapping
+        .bytes()
+        .next()
+        .and_then(|b| u8::try_from(u32::from(b) + offset).ok())
+        .filter(u8::is_ascii);
+    match mapped {
+        Some(b) => {
+            out.push(char::from(b));
+            true
+        }
+        None => false,
+    }
+}
+
+/// The labels of `domain`, without one trailing empty label (`a.b.` is `a.b`).
+fn labels(domain: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = domain.split('.').collect();
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The URL standard's "ends in a number": such a host must be an IPv4 address.
+fn ends_in_number(domain: &str) -> bool {
+    match labels(domain).last() {
+        Some(last) if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) => true,
+        Some(last) => ipv4_number(last).is_some(),
+        None => false,
+    }
+}
+
+/// One part of an IPv4 address: decimal, octal (`0…`) or hexadecimal (`0x…`). Saturates far
+/// above any valid part, so a long part is simply too large.
+fn ipv4_number(part: &str) -> Option<u64> {
+    if part.is_empty() {
+        return None;
+    }
+    let (digits, radix) = if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+        (hex, 16)
+    } else if part.len() > 1 && part.starts_with('0') {
+        (&part[1..], 8)
+    } else {
+        (part, 10)
+    };
+    digits.chars().try_fold(0u64, |n, c| {
+        let d = c.to_digit(radix)?;
+        Some(n.saturating_mul(u64::from(radix)).saturating_add(u64::from(d)))
+    })
+}
+
+/// The URL standard's IPv4 parser, serialised as four decimal numbers.
+fn ipv4(domain: &str) -> Option<String> {
+    let parts = labels(domain);
+    if parts.len() > 4 {
+        return None;
+    }
+    let numbers = parts
+        .iter()
+        .map(|p| ipv4_number(p))
+        .collect::<Option<Vec<u64>>>()?;
+    let (&last, leading) = numbers.split_last()?;
+    if leading.iter().any(|&n| n > 255) {
+        return None;
+    }
+    // The last part fills every byte the others left: < 256^(5 - number of parts).
+    let room = 8 * (5 - u32::try_from(numbers.len()).ok()?);
+    if last >= 1u64 << room {
+        return None;
+    }
+    let mut address = last;
+    for (i, &n) in leading.iter().enumerate() {
+        address += n << (8 * (3 - i));
+    }
+    let [a, b, c, d] = u32::try_from(address).ok()?.to_be_bytes();
+    Some(format!("{a}.{b}.{c}.{d}"))
+}
+
+/// The URL standard's IPv6 parser (without the brackets).
+fn parse_ipv6(input: &str) -> Option<[u16; 8]> {
+    let b = input.as_bytes();
+    let at = |p: usize| b.get(p).copied();
+    let mut address = [0u16; 8];
+    let mut piece = 0usize;
+    let mut compress = None;
+    let mut p = 0usize;
+    if at(0) == Some(b':') {
+        if at(1) != Some(b':') {
+            return None;
+        }
+        p = 2;
+        piece = 1;
+        compress = Some(1);
+    }
+    while p < b.len() {
+        if piece == 8 {
+            return None;
+        }
+        if at(p) == Some(b':') {
+            if compress.is_some() {
+                return None;
+            }
+            p += 1;
+            piece += 1;
+            compress = Some(piece);
+            continue;
+        }
+        let mut value = 0u16;
+        let mut length = 0;
+        while length < 4 {
+            let Some(d) = at(p).and_then(|c| char::from(c).to_digit(16)) else {
+                break;
+            };
+            value = value * 0x10 + u16::try_from(d).ok()?;
+            p += 1;
+            length += 1;
+        }
+        match at(p) {
+            Some(b'.') => {
+                if length == 0 || piece > 6 {
+                    return None;
+                }
+                p -= length;
+                let mut numbers_seen = 0;
+                while p < b.len() {
+                    if numbers_seen > 0 {
+                        if at(p) == Some(b'.') && numbers_seen < 4 {
+                            p += 1;
+                        } else {
+                            return None;
+                        }
+                    }
+                    let mut number: Option<u16> = None;
+                    while let Some(d) = at(p).filter(u8::is_ascii_digit) {
+                        let d = u16::from(d - b'0');
+                        number = match number {
+                            None => Some(d),
+                            Some(0) => return None,
+                            Some(n) => Some(n * 10 + d),
+                        };
+                        if number > Some(255) {
+                            return None;
+                        }
+                        p += 1;
+                    }
+                    address[piece] = address[piece] * 0x100 + number?;
+                    numbers_seen += 1;
+                    if numbers_seen == 2 || numbers_seen == 4 {
+                        piece += 1;
+                    }
+                }
+                if numbers_seen != 4 {
+                    return None;
+                }
+                break;
+            }
+            Some(b':') => {
+                p += 1;
+                if p == b.len() {
+                    return None;
+                }
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        address[piece] = value;
+        piece += 1;
+    }
+    match compress {
+        Some(start) => {
+            let mut swaps = piece - start;
+            let mut i = 7;
+            while i != 0 && swaps > 0 {
+                address.swap(i, start + swaps - 1);
+                i -= 1;
+                swaps -= 1;
+            }
+        }
+        None if piece != 8 => return None,
+        None => {}
+    }
+    Some(address)
+}
+
+/// The URL standard's IPv6 serialiser: lower-case hex, the first longest run of 2+ zeros as `::`.
+fn serialize_ipv6(address: &[u16; 8]) -> String {
+    let mut compress = None;
+    let mut longest = 1;
+    let mut i = 0;
+    while i < 8 {
+        let start = i;
+        while i < 8 && address[i] == 0 {
+            i += 1;
+        }
+        if i - start > longest {
+            longest = i - start;
+            compress = Some(start);
+        }
+        i = i.max(start + 1);
+    }
+    let mut out = String::with_capacity(39);
+    let mut skipping = false;
+    for (i, &piece) in address.iter().enumerate() {
+        if skipping && piece == 0 {
+            continue;
+        }
+        skipping = false;
+        if compress == Some(i) {
+            out.push_str(if i == 0 { "::" } else { ":" });
+            skipping = true;
+            continue;
+        }
+        out.push_str(&format!("{piece:x}"));
+        if i != 7 {
+            out.push(':');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(host: &str) -> Option<String> {
+        canonical_host(host).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn domains_as_browsers_read_them() {
+        for (written, read) in [
+            ("k8s.example", "k8s.example"),
+            ("K8S.Example", "k8s.example"),
+            ("%6b8s.example", "k8s.example"),
+            ("ｋ８ｓ．example", "k8s.example"),
+            ("k8s\u{3002}example", "k8s.example"),
+            ("k\u{ad}8s.example", "k8s.example"),
+            ("\u{212a}8s.example", "k8s.example"),
+            ("bücher.example", "bücher.example"),
+        ] {
+            assert_eq!(canonical(written).as_deref(), Some(read), "{written:?}");
+        }
+        for refused in ["a%2fb", "a b", "%ff", "a\u{3000}b", "%00", "foo.1", "1.2.3.4.5"] {
+            assert_eq!(canonical(refused), None, "{refused:?}");
+        }
+    }
+
+    /// The URL standard's IPv4 cases (WPT url/resources/urltestdata.json, hosts).
+    #[test]
+    fn ipv4_in_every_form() {
+        for (written, read) in [
+            ("10.0.0.1", "10.0.0.1"),
+            ("10.000.1", "10.0.0.1"),
+            ("10.1", "10.0.0.1"),
+            ("167772161", "10.0.0.1"),
+            ("0xa.0.0.1", "10.0.0.1"),
+            ("012.0.0.1", "10.0.0.1"),
+            ("0XA.0x0.00.0X1", "10.0.0.1"),
+            ("10.0.0.1.", "10.0.0.1"),
+            ("１０.０.０.１", "10.0.0.1"),
+            ("%31%30.0.0.1", "10.0.0.1"),
+            ("0x7f.1", "127.0.0.1"),
+            ("4294967295", "255.255.255.255"),
+            ("0x", "0.0.0.0"),
+            ("0.0x", "0.0.0.0"),
+        ] {
+            assert_eq!(canonical(written).as_deref(), Some(read), "{written:?}");
+        }
+        for refused in [
+            "4294967296",
+            "256.0.0.1",
+            "1.2.3.256",
+            "1.2.65536",
+            "09.0.0.1",
+            "0x1g.0.0.1",
+            "1..2",
+        ] {
+            assert_eq!(canonical(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn ipv6_in_every_form() {
+        for (written, read) in [
+            ("[::1]", "[::1]"),
+            ("[0:0::1]", "[::1]"),
+            ("[0:0:0:0:0:0:0:1]", "[::1]"),
+            ("[::]", "[::]"),
+            ("[1::]", "[1::]"),
+            ("[FE80::0001]", "[fe80::1]"),
+            ("[1:0:0:2:0:0:0:3]", "[1:0:0:2::3]"),
+            ("[1:0:0:2:0:0:3:4]", "[1::2:0:0:3:4]"),
+            ("[1:2:3:4:5:6:7:8]", "[1:2:3:4:5:6:7:8]"),
+            ("[::ffff:10.0.0.1]", "[::ffff:a00:1]"),
+            ("[::127.0.0.1]", "[::7f00:1]"),
+        ] {
+            assert_eq!(canonical(written).as_deref(), Some(read), "{written:?}");
+        }
+        for refused in [
+            "[:1]",
+            "[1:::2]",
+            "[1::2::3]",
+            "[1:2:3:4:5:6:7:8:9]",
+            "[1:2:3:4:5:6:7]",
+            "[::1.2.3]",
+            "[::1.2.3.4.5]",
+            "[::01.2.3.4]",
+            "[::256.0.0.1]",
+            "[1:2:3:4:5:6:7:1.2.3.4]",
+            "[12345::]",
+            "[1:]",
+            "[::1",
+            "[g::]",
+        ] {
+            assert_eq!(canonical(refused), None, "{refused:?}");
+        }
+    }
+}
