@@ -106,7 +106,7 @@ test("the packed package contains only what it ships, under 1 MB unpacked", asyn
   const files = (await readdir(installed, { recursive: true })).sort();
   // The built entries and their two shared chunks (crates/kubeopen-wasm/npm/build.mjs), never
   // the sources they are built from nor wasm-bindgen's glue (inlined in the chunks).
-  const entries = ["index.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs", "kubeopen-url.js", "kubeopen-cluster.js"];
+  const entries = ["index.js", "index.module.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs", "kubeopen-url.js", "kubeopen-cluster.js"];
   const shipped = ["package.json", "README.md", "index.d.ts", "manual.d.ts", "cluster.d.ts", "errors.d.ts", ...entries.map((f) => `dist/${f}`)];
   shipped.push("dist/kubeopen.d.ts", "dist/kubeopen_cluster.d.ts", "dist/kubeopen_bg.wasm", "dist/kubeopen_cluster_bg.wasm");
   const installedFiles = [];

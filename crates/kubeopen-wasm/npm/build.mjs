@@ -1,8 +1,10 @@
 // @ts-check
 // Builds the package's JavaScript: the hand-written modules in src/ and wasm-bindgen's glue in
 // dist/ (scripts/build-wasm.sh writes it) become, in dist/:
-//   dist/index.js             `kubeopen`: self-contained (the URL module's glue, api.js, errors.js)
-//   dist/cluster.js, manual.js, node.mjs, cluster-node.mjs: the other entries, each importing
+//   dist/index.js             `kubeopen` without a bundler: self-contained (the URL module's glue,
+//                             api.js, errors.js)
+//   dist/index.module.js, cluster.js, manual.js, node.mjs, cluster-node.mjs: the other entries
+//                             (index.module.js: `kubeopen` for bundlers), each importing
 //   dist/kubeopen-url.js      the URL module's glue, api.js and errors.js
 //   dist/kubeopen-cluster.js  the cluster module's glue, cluster-api.js, the Cluster and tunnel clients
 // Why: a page without a bundler loads ES modules one level of imports at a time, and the wasm's
@@ -10,11 +12,13 @@
 // to three levels deep (`kubeopen/cluster`: cluster.js → cluster-client.js → tunnel-client.js →
 // api.js); built, every entry is at most two files, fetched together, before its wasm
 // (tests/bench/coldstart.bench.mjs: ~20 ms less for `kubeopen/cluster` and `kubeopen/manual`).
-// The main entry, `kubeopen`, is one file: its wasm is fetched right after it (another ~5 ms in
-// Chromium without a bundler). It costs one copy of the URL module's JavaScript (~45 KB), and a page
-// that imports `kubeopen` and `kubeopen/cluster` holds two copies of errors.js, which is why
-// `instanceof KubeopenError` checks a mark, not the class (errors.js). The other entries share
-// chunks, so each of their wasm modules is instantiated once whichever of them a page imports.
+// The main entry, `kubeopen`, is one file for pages without a bundler: its wasm is fetched right
+// after it (another ~5 ms in Chromium). It costs one copy of the URL module's JavaScript (~37 KB),
+// and such a page that imports `kubeopen` and `kubeopen/cluster` holds two copies of errors.js,
+// which is why `instanceof KubeopenError` checks a mark, not the class (errors.js). Bundlers get
+// dist/index.module.js instead (the `module` condition), which shares the chunks: one copy. The
+// other entries share chunks, so each wasm module is instantiated once whichever of them a page
+// imports.
 // Bundlers see the same files; no minification, so what ships stays readable.
 // Usage: node crates/kubeopen-wasm/npm/build.mjs (after scripts/build-wasm.sh)
 import { readdir, rm } from "node:fs/promises";
@@ -25,8 +29,14 @@ import { rolldown } from "rolldown";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, "dist");
 
-/** Entry points sharing the chunks below: dist/NAME is built from src/NAME. */
-const ENTRIES = ["cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
+/**
+ * Entry points sharing the chunks below: dist/NAME is built from src/NAME, and dist/index.module.js
+ * from src/index.js — `kubeopen` for bundlers (the `module` condition), which inline chunks anyway,
+ * so an app that imports `kubeopen` and `kubeopen/cluster` gets one copy of the URL module.
+ */
+const ENTRIES = ["index.module.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
+/** @param {string} entry */
+const sourceOf = (entry) => `./src/${entry.replace(".module", "")}`;
 /** Entry points built alone, into one file each. */
 const SELF_CONTAINED = ["index.js"];
 /** Shared chunks: name → the modules it holds (matched against module paths). */
@@ -43,7 +53,7 @@ for (const f of await readdir(dist)) {
 
 const bundle = await rolldown({
   cwd: here,
-  input: Object.fromEntries(ENTRIES.map((f) => [f.replace(/\.m?js$/, ""), `./src/${f}`])),
+  input: Object.fromEntries(ENTRIES.map((f) => [f.replace(/\.m?js$/, ""), sourceOf(f)])),
   platform: "neutral",
   external: [/^node:/],
   // Every export of every entry stays, with its name: these files are a library's interface.

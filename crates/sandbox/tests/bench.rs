@@ -267,27 +267,29 @@ fn proxy_overhead() {
         pass &= bench_route(&sb, &direct, label, path).all_pass;
     }
     // Memory under 1,000 concurrent keep-alive connections, each used for a proxied request,
-    // then two more rounds on the same connections. Flat: no growth per request (the third
-    // round within 10 % of the first; allocator noise after the load phases is a few %).
+    // then four more rounds on the same connections. Flat: no growth per request — the fifth
+    // round within 5 % of the second. The first round is not the reference: connections' buffers
+    // and the allocator's pools settle during the second (up to ~11 % above the first on this
+    // machine, then the same from round to round, in runs of up to 8 rounds).
     let before = rss_kb(sb.pid());
     let mut conns: Vec<Conn> = (0..1000).map(|_| Conn::new(&sb.addr)).collect();
     let mut after = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         for c in &mut conns {
             c.get("/api/v1/namespaces/demo/services/web:http/proxy/api/data");
         }
         after.push(rss_kb(sb.pid()));
     }
     drop(conns);
-    let (during, again, third) = (after[0], after[1], after[2]);
-    let mem_ok = third <= during + during / 10;
+    let (during, again, third, last) = (after[0], after[1], after[2], after[4]);
+    let mem_ok = last <= again + again / 20;
     pass &= mem_ok;
     println!(
-        "== memory (VmRSS): {before} kB idle, {during} kB with 1000 keep-alive connections, {again} kB after a second round, {third} kB after a third: {}",
+        "== memory (VmRSS): {before} kB idle, {during} kB with 1000 keep-alive connections, {again} kB after a second round, {third} kB after a third, {last} kB after a fifth: {}",
         if mem_ok { "flat, PASS" } else { "grew, FAIL" }
     );
     println!(
-        "BENCH route=memory rss_idle_kb={before} rss_1000_kb={during} rss_again_kb={again} rss_third_kb={third}"
+        "BENCH route=memory rss_idle_kb={before} rss_1000_kb={during} rss_again_kb={again} rss_third_kb={third} rss_last_kb={last}"
     );
     println!("budgets: {}", if pass { "PASS" } else { "FAIL" });
 }

@@ -5,13 +5,14 @@
 //! `[0:0::1]`). A rewriter that compared the text as written would leave such a URL on the
 //! server outside the prefix (fuzz target `rewrite_url` found `//x@10.000.1:6443`).
 //!
-//! Not read: a host whose UTS #46 mapping is not ASCII stays as written, so it never equals an
-//! ASCII host; an API server addressed by an internationalised name is only recognised in its
-//! `xn--` form.
+//! Not read: a code point whose UTS #46 mapping is anything but host characters (`a`-`z`, `0`-`9`,
+//! `.`, `-`, `_`; `ü`, `⑴` → `(1)`, `＃` → `#`) stays as written, so the host never equals an API
+//! server's or a service's, as for the browser; an API server addressed by an internationalised
+//! name is therefore only recognised in its `xn--` form.
 
 use std::borrow::Cow;
 
-use super::uts46_ascii::RUNS;
+use super::uts46_ascii::{MAPPED, MAPPINGS, RUNS};
 
 /// The host `host` (as written between `//` or `@` and the port) names, the way the browser will
 /// request it; `None` where the browser refuses the URL (an invalid address, a forbidden code
@@ -19,7 +20,7 @@ use super::uts46_ascii::RUNS;
 pub(super) fn canonical_host(host: &str) -> Option<Cow<'_, str>> {
     if let Some(inner) = host.strip_prefix('[') {
         let address = parse_ipv6(inner.strip_suffix(']')?)?;
-        return Some(Cow::Owned(format!("[{}]", serialize_ipv6(&address))));
+        return Some(Cow::Owned(serialize_ipv6(&address)));
     }
     let plain = host
         .bytes()
@@ -61,7 +62,7 @@ fn percent_decode(host: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// UTS #46 mapping as far as it gives ASCII, then the forbidden code points check.
+/// UTS #46 mapping as far as it gives host characters, then the forbidden code points check.
 fn domain_to_ascii(domain: &str) -> Option<String> {
     let mut out = String::with_capacity(domain.len());
     for c in domain.chars() {
@@ -82,27 +83,36 @@ fn domain_to_ascii(domain: &str) -> Option<String> {
     (!out.is_empty() && !out.contains(forbidden)).then_some(out)
 }
 
-/// Appends what UTS #46 maps `c` to when that is ASCII (possibly nothing: an ignored code point).
+/// Appends what UTS #46 maps `c` to when that is host characters (possibly nothing: an ignored
+/// code point).
 fn push_ascii_mapping(c: char, out: &mut String) -> bool {
     let cp = u32::from(c);
-    let at = RUNS.partition_point(|&(first, ..)| first <= cp);
-    let Some(&(first, count, mapping, step)) = at.checked_sub(1).and_then(|i| RUNS.get(i)) else {
+    let at = RUNS.partition_point(|&run| run >> 9 <= cp);
+    let Some(i) = at.checked_sub(1) else {
         return false;
     };
-    let offset = cp - first;
-    if offset >= u32::from(count) {
+    let (Some(&run), Some(&mapping)) = (RUNS.get(i), MAPPINGS.get(i)) else {
+        return false;
+    };
+    let offset = cp - (run >> 9);
+    if offset > (run >> 1) & 0xff {
         return false;
     }
-    if step == 0 {
-        out.push_str(mapping);
+    let start = usize::from(mapping >> 4);
+    let Some(mapped) = MAPPED.get(start..start + usize::from(mapping & 0xf)) else {
+        return false;
+    };
+    if run & 1 == 0 {
+        out.push_str(mapped);
         return true;
     }
-    let mapped = mapping
+    // A run of single characters counting up with the code points.
+    match mapped
         .bytes()
         .next()
         .and_then(|b| u8::try_from(u32::from(b) + offset).ok())
-        .filter(u8::is_ascii);
-    match mapped {
+        .filter(u8::is_ascii)
+    {
         Some(b) => {
             out.push(char::from(b));
             true
@@ -111,22 +121,21 @@ fn push_ascii_mapping(c: char, out: &mut String) -> bool {
     }
 }
 
-/// The labels of `domain`, without one trailing empty label (`a.b.` is `a.b`).
-fn labels(domain: &str) -> Vec<&str> {
-    let mut parts: Vec<&str> = domain.split('.').collect();
-    if parts.len() > 1 && parts.last() == Some(&"") {
-        parts.pop();
+/// `domain` without one trailing dot (`a.b.` has the labels of `a.b`; `.` stays `.`).
+fn without_trailing_dot(domain: &str) -> &str {
+    match domain.strip_suffix('.') {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => domain,
     }
-    parts
 }
 
 /// The URL standard's "ends in a number": such a host must be an IPv4 address.
 fn ends_in_number(domain: &str) -> bool {
-    match labels(domain).last() {
-        Some(last) if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) => true,
-        Some(last) => ipv4_number(last).is_some(),
-        None => false,
-    }
+    let last = without_trailing_dot(domain)
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())) || ipv4_number(last).is_some()
 }
 
 /// One part of an IPv4 address: decimal, octal (`0…`) or hexadecimal (`0x…`). Saturates far
@@ -150,29 +159,42 @@ fn ipv4_number(part: &str) -> Option<u64> {
 
 /// The URL standard's IPv4 parser, serialised as four decimal numbers.
 fn ipv4(domain: &str) -> Option<String> {
-    let parts = labels(domain);
-    if parts.len() > 4 {
-        return None;
+    let mut numbers = [0u64; 4];
+    let mut count = 0;
+    for part in without_trailing_dot(domain).split('.') {
+        *numbers.get_mut(count)? = ipv4_number(part)?;
+        count += 1;
     }
-    let numbers = parts
-        .iter()
-        .map(|p| ipv4_number(p))
-        .collect::<Option<Vec<u64>>>()?;
-    let (&last, leading) = numbers.split_last()?;
+    let (&last, leading) = numbers.get(..count)?.split_last()?;
     if leading.iter().any(|&n| n > 255) {
         return None;
     }
     // The last part fills every byte the others left: < 256^(5 - number of parts).
-    let room = 8 * (5 - u32::try_from(numbers.len()).ok()?);
-    if last >= 1u64 << room {
+    if last >= 1u64 << (8 * (5 - count)) {
         return None;
     }
     let mut address = last;
     for (i, &n) in leading.iter().enumerate() {
         address += n << (8 * (3 - i));
     }
-    let [a, b, c, d] = u32::try_from(address).ok()?.to_be_bytes();
-    Some(format!("{a}.{b}.{c}.{d}"))
+    let mut out = String::with_capacity(15);
+    for (i, byte) in u32::try_from(address).ok()?.to_be_bytes().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_decimal(&mut out, byte);
+    }
+    Some(out)
+}
+
+fn push_decimal(out: &mut String, n: u8) {
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + n / 10 % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
 }
 
 /// The URL standard's IPv6 parser (without the brackets).
@@ -281,7 +303,8 @@ fn parse_ipv6(input: &str) -> Option<[u16; 8]> {
     Some(address)
 }
 
-/// The URL standard's IPv6 serialiser: lower-case hex, the first longest run of 2+ zeros as `::`.
+/// The URL standard's IPv6 serialiser, in brackets: lower-case hex, the first longest run of 2+
+/// zeros as `::`.
 fn serialize_ipv6(address: &[u16; 8]) -> String {
     let mut compress = None;
     let mut longest = 1;
@@ -297,7 +320,8 @@ fn serialize_ipv6(address: &[u16; 8]) -> String {
         }
         i = i.max(start + 1);
     }
-    let mut out = String::with_capacity(39);
+    let mut out = String::with_capacity(41);
+    out.push('[');
     let mut skipping = false;
     for (i, &piece) in address.iter().enumerate() {
         if skipping && piece == 0 {
@@ -309,11 +333,17 @@ fn serialize_ipv6(address: &[u16; 8]) -> String {
             skipping = true;
             continue;
         }
-        out.push_str(&format!("{piece:x}"));
+        let digits = 4 - (piece.leading_zeros() / 4).min(3);
+        for shift in (0..digits).rev() {
+            out.push(char::from(
+                b"0123456789abcdef"[usize::from((piece >> (4 * shift)) & 0xf)],
+            ));
+        }
         if i != 7 {
             out.push(':');
         }
     }
+    out.push(']');
     out
 }
 
@@ -335,12 +365,19 @@ mod tests {
             ("k8s\u{3002}example", "k8s.example"),
             ("k\u{ad}8s.example", "k8s.example"),
             ("\u{212a}8s.example", "k8s.example"),
+            ("\u{1d424}\u{1d7d6}\u{1d42c}.example", "k8s.example"),
+            ("\u{2460}\u{24ea}.0.0.1", "10.0.0.1"),
             ("bücher.example", "bücher.example"),
         ] {
             assert_eq!(canonical(written).as_deref(), Some(read), "{written:?}");
         }
-        for refused in ["a%2fb", "a b", "%ff", "a\u{3000}b", "%00", "foo.1", "1.2.3.4.5"] {
+        for refused in ["a%2fb", "a b", "%ff", "%00", "foo.1", "1.2.3.4.5"] {
             assert_eq!(canonical(refused), None, "{refused:?}");
+        }
+        // Mapped by browsers to characters no server or service host has (an ideographic space,
+        // `⑴`): left as written, so neither the server nor a service, as for the browser.
+        for other in ["a\u{3000}b", "\u{2474}.example"] {
+            assert_eq!(canonical(other).as_deref(), Some(other), "{other:?}");
         }
     }
 
