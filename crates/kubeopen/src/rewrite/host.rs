@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 
 use super::uts46_ascii::{MAPPED, MAPPINGS, RUNS};
+use crate::percent;
 
 /// The host `host` (as written between `//` or `@` and the port) names, the way the browser will
 /// request it; `None` where the browser refuses the URL (an invalid address, a forbidden code
@@ -28,7 +29,8 @@ pub(super) fn canonical_host(host: &str) -> Option<Cow<'_, str>> {
     let domain = if plain {
         Cow::Borrowed(host)
     } else {
-        Cow::Owned(domain_to_ascii(&percent_decode(host)?)?)
+        // An invalid escape leaves a `%`, a forbidden code point: refused either way.
+        Cow::Owned(domain_to_ascii(&percent::decode(host)?)?)
     };
     if ends_in_number(&domain) {
         return ipv4(&domain).map(Cow::Owned);
@@ -39,27 +41,6 @@ pub(super) fn canonical_host(host: &str) -> Option<Cow<'_, str>> {
 /// Whether two canonical hosts are one: a trailing dot (`k8s.example.`) reaches the same server.
 pub(super) fn same_host(a: &str, b: &str) -> bool {
     a.strip_suffix('.').unwrap_or(a) == b.strip_suffix('.').unwrap_or(b)
-}
-
-/// `%XX` decoded (other `%` kept, as the URL standard does), read as UTF-8.
-fn percent_decode(host: &str) -> Option<String> {
-    let bytes = host.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|&b| char::from(b).to_digit(16));
-        match (bytes[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push(u8::try_from(high * 16 + low).ok()?);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// UTS #46 mapping as far as it gives host characters, then the forbidden code points check.
