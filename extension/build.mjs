@@ -61,9 +61,9 @@ async function copySources(out, browser) {
 }
 
 /**
- * The scripts that run inside web pages, minified. They are compiled again in every document of a
- * bound tab (browsers keep no code cache for content scripts), the page-world one before the page's
- * own scripts, so their size is load time (tests/bench/extension.bench.mjs). The page-world
+ * The scripts that run inside web pages, minified. They are injected into every document of a
+ * bound tab, the page-world one before the page's own scripts, so what the browser reads of them is
+ * load time (tests/bench/extension.bench.mjs). The page-world
  * script's two sources become one file: one injection, not two. Everything else ships as written.
  * @param {string} out
  */
