@@ -50,8 +50,7 @@ export function startBadge() {
   ext.action.setBadgeBackgroundColor({ color: BADGE_COLOR }).catch(() => undefined);
   ext.tabs.onRemoved.addListener((tabId) => {
     loadedAt.delete(tabId);
-    clearTimeout(afterLoad.get(tabId)?.timer);
-    afterLoad.delete(tabId);
+    stopWaiting(tabId);
   });
   ext.webNavigation.onCompleted.addListener(
     (details) => {
@@ -64,13 +63,21 @@ export function startBadge() {
   );
 }
 
+/**
+ * Forgets what tab `tabId` waited to show after its load; returns it.
+ * @param {number} tabId
+ */
+function stopWaiting(tabId) {
+  const waiting = afterLoad.get(tabId);
+  clearTimeout(waiting?.timer);
+  afterLoad.delete(tabId);
+  return waiting?.binding;
+}
+
 /** @param {number} tabId */
 function showAfterLoad(tabId) {
-  const waiting = afterLoad.get(tabId);
-  if (!waiting) return;
-  clearTimeout(waiting.timer);
-  afterLoad.delete(tabId);
-  void showBinding(tabId, waiting.binding);
+  const binding = afterLoad.get(tabId)?.binding;
+  if (binding) void showBinding(tabId, binding);
 }
 
 /**
@@ -80,12 +87,7 @@ function showAfterLoad(tabId) {
  */
 export async function showBinding(tabId, binding) {
   const action = ext.action;
-  const waiting = afterLoad.get(tabId);
-  if (waiting) {
-    // What is shown now supersedes what was waiting for the load.
-    clearTimeout(waiting.timer);
-    afterLoad.delete(tabId);
-  }
+  stopWaiting(tabId); // what is shown now supersedes what waited for the load
   const title = binding
     ? `kubeopen: this tab shows ${describeTarget(binding.target)} on ${binding.server}. Open the popup to unbind it.`
     : "kubeopen";
@@ -111,7 +113,7 @@ export async function showBinding(tabId, binding) {
  */
 export function shownAfterNavigation(tabId, binding, committedAt) {
   shown.delete(tabId);
-  clearTimeout(afterLoad.get(tabId)?.timer);
+  stopWaiting(tabId);
   afterLoad.set(tabId, { binding, timer: setTimeout(() => showAfterLoad(tabId), BADGE_LATEST_MS) });
   if ((loadedAt.get(tabId) ?? -Infinity) >= committedAt) showAfterLoad(tabId);
 }

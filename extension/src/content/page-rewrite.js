@@ -186,8 +186,10 @@
     }
   }
 
-  /** Whether two canonical hosts are one: a trailing dot reaches the same server. @param {string} a @param {string} b */
-  const sameHost = (a, b) => a.replace(/\.$/, "") === b.replace(/\.$/, "");
+  /** A host without its trailing dot, which reaches the same server. @param {string} host */
+  const withoutDot = (host) => (host.endsWith(".") ? host.slice(0, -1) : host);
+  /** Whether two canonical hosts are one. @param {string} a @param {string} b */
+  const sameHost = (a, b) => withoutDot(a) === withoutDot(b);
 
   /** Whether an absolute URL names the API server (any scheme; its port). @param {Absolute} url @param {boolean} secure @param {PageContext} ctx */
   function namesServer(url, secure, ctx) {
@@ -213,7 +215,7 @@
   function clusterTarget(ctx, rawHost, port, secure) {
     const read = canonicalHost(rawHost);
     if (read === null) return null;
-    const host = read.endsWith(".") ? read.slice(0, -1) : read;
+    const host = withoutDot(read);
     const own = ctx.target;
     let name;
     let namespace;
