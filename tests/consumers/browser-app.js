@@ -22,6 +22,10 @@ try {
   clusterCode = e instanceof KubeopenError ? e.code : "not a KubeopenError";
 }
 
+// A tunnel: `tunnelFetch` through the pod's portforward WebSocket, to the demo cluster's identity app.
+const answer = await (await new Cluster({ server, token }).tunnelFetch({ namespace: "demo", name: "identity", port: "http" }, "/api/data")).json();
+const tunnelled = { items: answer.items, authorization: answer.authorization };
+
 const result = {
   seg: parseSegment("https:grafana:3000"),
   joined: formatSegment({ name: "web", port: 80 }),
@@ -29,5 +33,6 @@ const result = {
   code,
   services,
   clusterCode,
+  tunnelled,
 };
 document.getElementById("result").textContent = JSON.stringify(result);

@@ -30,20 +30,38 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, "dist");
 
 /**
- * Entry points sharing the chunks below: dist/NAME is built from src/NAME, and dist/index.module.js
- * from src/index.js — `kubeopen` for bundlers (the `module` condition), which inline chunks anyway,
- * so an app that imports `kubeopen` and `kubeopen/cluster` gets one copy of the URL module.
+ * Entry points sharing the chunks below: dist/NAME is built from src/NAME without ".module".
+ * dist/index.module.js and dist/cluster.module.js are `kubeopen` and `kubeopen/cluster` for
+ * bundlers (the `module` condition), which inline chunks anyway: an app that imports both gets one
+ * copy of the URL module. dist/tunnel-url.js is internal: what the self-contained dist/cluster.js
+ * fetches on the first tunnel.
  */
-const ENTRIES = ["index.module.js", "cluster.js", "manual.js", "node.mjs", "cluster-node.mjs"];
+const ENTRIES = ["index.module.js", "cluster.module.js", "manual.js", "node.mjs", "cluster-node.mjs", "tunnel-url.js"];
 /** @param {string} entry */
 const sourceOf = (entry) => `./src/${entry.replace(".module", "")}`;
-/** Entry points built alone, into one file each. */
-const SELF_CONTAINED = ["index.js"];
+/** Entry points built alone, into one file each, for pages without a bundler. */
+const SELF_CONTAINED = ["index.js", "cluster.js"];
 /** Shared chunks: name → the modules it holds (matched against module paths). */
 const CHUNKS = [
-  { name: "kubeopen-url", test: /([\\/]dist[\\/]kubeopen\.js|[\\/]src[\\/](api|errors)\.js)$/ },
+  { name: "kubeopen-url", test: /([\\/]dist[\\/]kubeopen\.js|[\\/]src[\\/](api|errors|tunnel-url|tunnel-url-load)\.js)$/ },
   { name: "kubeopen-cluster", test: /([\\/]dist[\\/]kubeopen_cluster\.js|[\\/]src[\\/](cluster-api|cluster-client|tunnel-client)\.js)$/ },
 ];
+/**
+ * The shipped JavaScript keeps its names and layout but not its JSDoc: the types and docs are the
+ * package's .d.ts files, and the comments were a fifth of the package's JavaScript.
+ */
+const COMMENTS = { jsdoc: false, legal: true, annotation: true };
+/** The self-contained `kubeopen/cluster` loads the URL module's JavaScript on its first tunnel only. */
+/** @type {import("rolldown").Plugin} */
+const lazyTunnelUrl = {
+  name: "kubeopen-lazy-tunnel-url",
+  resolveId(source, importer) {
+    if (source === "./tunnel-url-load.js" && importer?.endsWith(`${path.sep}tunnel-client.js`)) {
+      return path.join(here, "src", "tunnel-url-load.lazy.js");
+    }
+    return null;
+  },
+};
 
 // Outputs of an earlier build (not wasm-bindgen's files, which are this build's input).
 const glue = new Set(["kubeopen.js", "kubeopen.d.ts", "kubeopen_cluster.js", "kubeopen_cluster.d.ts"]);
@@ -67,13 +85,20 @@ const { output } = await bundle.write({
   codeSplitting: { groups: CHUNKS },
   minify: false,
   minifyInternalExports: false,
+  comments: COMMENTS,
 });
 await bundle.close();
 
 const names = output.map((o) => o.fileName);
 for (const entry of SELF_CONTAINED) {
-  const alone = await rolldown({ cwd: here, input: { [entry.replace(/\.m?js$/, "")]: `./src/${entry}` }, platform: "neutral", preserveEntrySignatures: "strict" });
-  const written = await alone.write({ dir: dist, format: "es", entryFileNames: entry, minify: false });
+  const alone = await rolldown({
+    cwd: here,
+    input: { [entry.replace(/\.m?js$/, "")]: `./src/${entry}` },
+    platform: "neutral",
+    preserveEntrySignatures: "strict",
+    plugins: entry === "cluster.js" ? [lazyTunnelUrl] : [],
+  });
+  const written = await alone.write({ dir: dist, format: "es", entryFileNames: entry, minify: false, comments: COMMENTS });
   await alone.close();
   names.push(...written.output.map((o) => o.fileName));
 }

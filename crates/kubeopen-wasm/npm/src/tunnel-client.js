@@ -2,42 +2,32 @@
 // WebSocket, timers, aborts and streams; which pod and port, every URL, the subprotocols, the
 // channel framing, the HTTP request and the response parsing are the Rust core's
 // (crates/kubeopen/src/tunnel.rs, reached through crates/kubeopen-wasm/src/tunnel_api.rs).
-import urlInit, {
-  __websocketProtocols,
-  __tunnelLookups,
-  __portForwardUrl,
-  __tunnelRequest,
-  __forbiddenPermission,
-  __portForwardPermission,
-  __PortForwardChannel,
-  __TunnelResponse,
-} from "../dist/kubeopen.js";
 import { __tunnelResolve, __responseError } from "../dist/kubeopen_cluster.js";
-import { attach } from "./api.js";
-import { KubeopenError, loaded } from "./errors.js";
+import { loadTunnelUrl } from "./tunnel-url-load.js";
+import { KubeopenError } from "./errors.js";
 
 // The tunnel's wasm is in the URL module (kubeopen_bg.wasm). "kubeopen" and "kubeopen/manual"
 // have instantiated it already; a "kubeopen/cluster" user gets it on the first tunnel: fetched
 // beside the built file (dist/), or what the entry set (Node reads the file: fetch cannot).
 /** @type {() => (URL | BufferSource | Promise<URL | BufferSource>)} */
 let urlModuleSource = () => new URL("./kubeopen_bg.wasm", import.meta.url);
-/** @type {Promise<void> | undefined} */
-let urlReady;
 
 /** For an entry that loads the URL module's wasm its own way. @param {() => (URL | BufferSource | Promise<URL | BufferSource>)} source */
 export function setUrlModuleSource(source) {
   urlModuleSource = source;
 }
 
-/** Instantiates the URL module once, unless something did; a failed load is retried next time. */
+/**
+ * The URL module's tunnel functions, once `ready()` has resolved (every caller of them runs after).
+ * @type {typeof import("./tunnel-url.js")}
+ */
+let tun;
+
+/** Loads and instantiates the URL module once (tunnel-url.js); a failed load is retried next time. */
 async function ready() {
-  if (loaded.url) return;
-  urlReady ??= (async () => {
-    await urlInit({ module_or_path: await urlModuleSource() });
-    attach();
-  })();
-  urlReady.catch(() => (urlReady = undefined));
-  await urlReady;
+  const loaded = await loadTunnelUrl();
+  await loaded.instantiate(urlModuleSource);
+  tun = loaded;
 }
 
 /** Largest message sent down the socket (a request body is split into these). */
@@ -87,7 +77,7 @@ function aborted(what, signal) {
  */
 function httpError(status, body, path) {
   const error = /** @type {KubeopenError} */ (__responseError(status, body, path));
-  const permission = error.code === "Forbidden" ? __forbiddenPermission(error.message) : undefined;
+  const permission = error.code === "Forbidden" ? tun.__forbiddenPermission(error.message) : undefined;
   return permission === undefined ? error : withPermission(error, permission);
 }
 
@@ -109,7 +99,7 @@ function pathOf(url) {
  * @returns {Promise<{ pod: string, port: number }>}
  */
 async function resolve(ctx, kind, namespace, name, port, signal) {
-  const urls = __tunnelLookups(ctx.server, kind, namespace, name, port);
+  const urls = tun.__tunnelLookups(ctx.server, kind, namespace, name, port);
   const answers = await Promise.all(urls.map((url) => ctx.request(url, { method: "GET", headers: { Accept: "application/json" } }, signal)));
   const bodies = answers.map(([status, body], i) => {
     if (status < 200 || status > 299) throw httpError(status, body, pathOf(urls[i]));
@@ -131,11 +121,11 @@ async function resolve(ctx, kind, namespace, name, port, signal) {
 async function diagnose(ctx, namespace, pod, port, signal, url) {
   const path = pathOf(url);
   try {
-    const [status, text] = await ctx.request(__portForwardUrl(ctx.server, namespace, pod, port, false), { method: "GET" }, signal);
+    const [status, text] = await ctx.request(tun.__portForwardUrl(ctx.server, namespace, pod, port, false), { method: "GET" }, signal);
     if (status === 401 || status === 404) return httpError(status, text, path);
     if (status === 403) {
       const error = httpError(status, text, path);
-      return withPermission(error, __portForwardPermission(error.message));
+      return withPermission(error, tun.__portForwardPermission(error.message));
     }
   } catch (error) {
     if (error instanceof KubeopenError) return error;
@@ -151,9 +141,9 @@ async function diagnose(ctx, namespace, pod, port, signal, url) {
  * @returns {Promise<WebSocket>}
  */
 function openSocket(ctx, namespace, pod, port, signal) {
-  const url = __portForwardUrl(ctx.server, namespace, pod, port, true);
+  const url = tun.__portForwardUrl(ctx.server, namespace, pod, port, true);
   const { token, username, password } = ctx.credentials;
-  const protocols = __websocketProtocols(token, username, password);
+  const protocols = tun.__websocketProtocols(token, username, password);
   const Socket = ctx.webSocket();
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(aborted(`the port-forward to ${namespace}/${pod}:${port}`, signal));
@@ -194,7 +184,7 @@ function openSocket(ctx, namespace, pod, port, signal) {
 
 /**
  * Feeds a socket's messages to `onData`/`onError` bytes through the channel codec; `onClose` once.
- * @param {WebSocket} ws @param {__PortForwardChannel} channel
+ * @param {WebSocket} ws @param {import("./tunnel-url.js").__PortForwardChannel} channel
  * @param {{ data: (bytes: Uint8Array) => void, error: (text: string) => void, violation: (error: unknown) => void, close: () => void }} on
  */
 function listen(ws, channel, on) {
@@ -218,7 +208,7 @@ function listen(ws, channel, on) {
   ws.addEventListener("close", () => on.close(), { once: true });
 }
 
-/** Sends `data` to the pod, in messages of at most MAX_MESSAGE bytes. @param {WebSocket} ws @param {__PortForwardChannel} channel @param {Uint8Array} data */
+/** Sends `data` to the pod, in messages of at most MAX_MESSAGE bytes. @param {WebSocket} ws @param {import("./tunnel-url.js").__PortForwardChannel} channel @param {Uint8Array} data */
 function send(ws, channel, data) {
   for (let at = 0; at < data.length; at += MAX_MESSAGE) {
     const message = channel.encode(data.subarray(at, at + MAX_MESSAGE));
@@ -239,7 +229,7 @@ export async function portForward(ctx, pod, port, options) {
   await ready();
   const to = await resolve(ctx, "pod", namespace, name, portString(port, "port"), signal);
   const ws = await openSocket(ctx, namespace, to.pod, to.port, signal);
-  const channel = new __PortForwardChannel(ws.protocol, to.port);
+  const channel = new tun.__PortForwardChannel(ws.protocol, to.port);
   /** @type {ReadableStreamDefaultController<Uint8Array>} */
   let reader;
   let errorText = "";
@@ -358,10 +348,10 @@ export async function tunnelFetch(ctx, target, path, init) {
   }
   const to = await resolve(ctx, kind, namespace, name, port, signal);
   const flat = headers.flat();
-  const head = __tunnelRequest(kind, namespace, name, port, str(path ?? "", "path"), to.port, method, flat, body?.length);
+  const head = tun.__tunnelRequest(kind, namespace, name, port, str(path ?? "", "path"), to.port, method, flat, body?.length);
   const ws = await openSocket(ctx, namespace, to.pod, to.port, signal);
-  const channel = new __PortForwardChannel(ws.protocol, to.port);
-  const parser = new __TunnelResponse(method === "HEAD");
+  const channel = new tun.__PortForwardChannel(ws.protocol, to.port);
+  const parser = new tun.__TunnelResponse(method === "HEAD");
   const what = `the tunnelled ${method} ${str(path ?? "", "path") || "/"} to ${namespace}/${to.pod}:${to.port}`;
 
   return new Promise((resolveResponse, rejectResponse) => {
