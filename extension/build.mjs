@@ -89,9 +89,9 @@ for (const [browser, extra] of Object.entries(BROWSERS)) {
   await mkdir(path.join(out, "vendor", "kubeopen", "dist"), { recursive: true });
   await copySources(out, browser);
   await minifyPageScripts(out);
-  // `kubeopen/manual` as the package builds it (crates/kubeopen-wasm/npm/build.mjs): the entry,
-  // the two chunks it imports and the wasm beside them.
-  for (const f of ["manual.js", "kubeopen-url.js", "kubeopen-cluster.js", "kubeopen_bg.wasm", "kubeopen_cluster_bg.wasm"]) {
+  // `kubeopen/manual` as the package builds it (crates/kubeopen-wasm/npm/build.mjs): one
+  // self-contained file and the wasm beside it.
+  for (const f of ["manual.js", "kubeopen_bg.wasm", "kubeopen_cluster_bg.wasm"]) {
     await cp(path.join(pkg, "dist", f), path.join(out, "vendor", "kubeopen", "dist", f));
   }
   // `extraPermissions` add to the shared permissions instead of replacing them.

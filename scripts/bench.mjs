@@ -346,16 +346,16 @@ async function coldstart() {
   addRows(
     "coldstart",
     results
-      .filter((/** @type {any} */ r) => r.budgetMs !== null)
+      .filter((/** @type {any} */ r) => !r.baseline)
       .map((/** @type {any} */ r) => {
-        const base = results.find((/** @type {any} */ x) => x.where === r.where && x.budgetMs === null);
+        const base = results.find((/** @type {any} */ x) => x.where === r.where && x.baseline);
         return {
           figure: `${r.where}: ${r.name.replaceAll('"', "`")}`,
           measured: `${num(r.medianMs, 1)} ms (p25–p75 ${num(r.p25Ms, 1)}–${num(r.p75Ms, 1)})`,
           baseline: base ? `trivial module + \`new URL\` ${num(base.medianMs, 1)} ms` : "—",
           ratio: r.overBaselineMs === null ? "" : `+${num(r.overBaselineMs, 1)} ms over it`,
-          budget: `< ${b} ms (issue ${budgets.coldStartMs.issue})`,
-          pass: r.medianMs < b,
+          budget: r.unbudgeted ? `— (${r.unbudgeted})` : `< ${b} ms (issue ${budgets.coldStartMs.issue})`,
+          pass: r.unbudgeted ? null : r.medianMs < b,
         };
       }),
   );

@@ -1,25 +1,25 @@
 // @ts-check
 // Builds the package's JavaScript: the hand-written modules in src/ and wasm-bindgen's glue in
 // dist/ (scripts/build-wasm.sh writes it) become, in dist/:
-//   dist/index.js             `kubeopen` without a bundler: self-contained (the URL module's glue,
-//                             api.js, errors.js)
-//   dist/index.module.js, cluster.js, manual.js, node.mjs, cluster-node.mjs: the other entries
-//                             (index.module.js: `kubeopen` for bundlers), each importing
-//   dist/kubeopen-url.js      the URL module's glue, api.js and errors.js
-//   dist/kubeopen-cluster.js  the cluster module's glue, cluster-api.js, the Cluster and tunnel clients
-// Why: a page without a bundler loads ES modules one level of imports at a time, and the wasm's
-// fetch can only start once every module has arrived and run. The sources are eight modules up
-// to three levels deep (`kubeopen/cluster`: cluster.js → cluster-client.js → tunnel-client.js →
-// api.js); built, every entry is at most two files, fetched together, before its wasm
-// (tests/bench/coldstart.bench.mjs: ~20 ms less for `kubeopen/cluster` and `kubeopen/manual`).
-// The main entry, `kubeopen`, is one file for pages without a bundler: its wasm is fetched right
-// after it (another ~5 ms in Chromium). It costs one copy of the URL module's JavaScript (~37 KB),
-// and such a page that imports `kubeopen` and `kubeopen/cluster` holds two copies of errors.js,
-// which is why `instanceof KubeopenError` checks a mark, not the class (errors.js). Bundlers get
-// dist/index.module.js instead (the `module` condition), which shares the chunks: one copy. The
-// other entries share chunks, so each wasm module is instantiated once whichever of them a page
-// imports.
-// Bundlers see the same files; no minification, so what ships stays readable.
+//   index.js, cluster.js, manual.js
+//                          `kubeopen`, `kubeopen/cluster` and `kubeopen/manual` without a bundler:
+//                          one file each, then its wasm. cluster.js holds no URL module: its tunnels
+//                          fetch tunnel-url.js (and the URL chunk, and its wasm) on the first tunnel.
+//   index.module.js, cluster.module.js, node.mjs, cluster-node.mjs, tunnel-url.js: the other
+//                          entries (*.module.js: the first two for bundlers), each importing
+//   kubeopen-url.js        the URL module's glue, api.js, errors.js and tunnel-url.js
+//   kubeopen-cluster.js    the cluster module's glue, cluster-api.js, the Cluster and tunnel clients
+// Why: without a bundler, ES modules load one level of imports at a time, and the wasm's fetch
+// can only start once every module has arrived and run, so each level is a round trip before the
+// wasm: ~10 ms in a page on the test VM, ~6 ms in an extension's service worker
+// (tests/bench/coldstart.bench.mjs). Bundlers get the *.module.js files (the `module` condition),
+// which share the chunks: an app that imports `kubeopen` and `kubeopen/cluster` holds one copy of
+// the URL module. A page without a bundler that imports several entries holds several copies of
+// errors.js, which is why `instanceof KubeopenError` checks a mark, not the class (errors.js).
+// Each copy of a glue has its own wasm instance, instantiated once.
+// Minified (MINIFY below), keeping top-level names: a third smaller, which is what lets three
+// self-contained entries fit in the package's 1 MB; stack traces still name the functions. The
+// readable sources are src/ and the glue; the docs and types are the .d.ts files.
 // Usage: node crates/kubeopen-wasm/npm/build.mjs (after scripts/build-wasm.sh)
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -36,20 +36,22 @@ const dist = path.join(here, "dist");
  * copy of the URL module. dist/tunnel-url.js is internal: what the self-contained dist/cluster.js
  * fetches on the first tunnel.
  */
-const ENTRIES = ["index.module.js", "cluster.module.js", "manual.js", "node.mjs", "cluster-node.mjs", "tunnel-url.js"];
+const ENTRIES = ["index.module.js", "cluster.module.js", "node.mjs", "cluster-node.mjs", "tunnel-url.js"];
 /** @param {string} entry */
 const sourceOf = (entry) => `./src/${entry.replace(".module", "")}`;
 /** Entry points built alone, into one file each, for pages without a bundler. */
-const SELF_CONTAINED = ["index.js", "cluster.js"];
+const SELF_CONTAINED = ["index.js", "cluster.js", "manual.js"];
 /** Shared chunks: name → the modules it holds (matched against module paths). */
 const CHUNKS = [
   { name: "kubeopen-url", test: /([\\/]dist[\\/]kubeopen\.js|[\\/]src[\\/](api|errors|tunnel-url|tunnel-url-load)\.js)$/ },
   { name: "kubeopen-cluster", test: /([\\/]dist[\\/]kubeopen_cluster\.js|[\\/]src[\\/](cluster-api|cluster-client|tunnel-client)\.js)$/ },
 ];
 /**
- * The shipped JavaScript keeps its names and layout but not its JSDoc: the types and docs are the
- * package's .d.ts files, and the comments were a fifth of the package's JavaScript.
+ * The shipped JavaScript is minified but keeps its top-level names (functions, classes) and their
+ * `name`s, so a stack trace still says where it was. JSDoc is dropped: the .d.ts files carry it.
+ * @type {import("rolldown").OutputOptions["minify"]}
  */
+const MINIFY = { mangle: { toplevel: false, keepNames: true }, compress: { keepNames: { function: true, class: true } } };
 const COMMENTS = { jsdoc: false, legal: true, annotation: true };
 /** The self-contained `kubeopen/cluster` loads the URL module's JavaScript on its first tunnel only. */
 /** @type {import("rolldown").Plugin} */
@@ -83,7 +85,7 @@ const { output } = await bundle.write({
   entryFileNames: (chunk) => ENTRIES.find((f) => f.replace(/\.m?js$/, "") === chunk.name) ?? `${chunk.name}.js`,
   chunkFileNames: "[name].js",
   codeSplitting: { groups: CHUNKS },
-  minify: false,
+  minify: MINIFY,
   minifyInternalExports: false,
   comments: COMMENTS,
 });
@@ -98,7 +100,7 @@ for (const entry of SELF_CONTAINED) {
     preserveEntrySignatures: "strict",
     plugins: entry === "cluster.js" ? [lazyTunnelUrl] : [],
   });
-  const written = await alone.write({ dir: dist, format: "es", entryFileNames: entry, minify: false, comments: COMMENTS });
+  const written = await alone.write({ dir: dist, format: "es", entryFileNames: entry, minify: MINIFY, comments: COMMENTS });
   await alone.close();
   names.push(...written.output.map((o) => o.fileName));
 }
