@@ -148,6 +148,19 @@ test("plain <script type=module> page, no bundler", async () => {
   }
 });
 
+test("plain page: a tunnel whose code was not served fails with a KubeopenError naming the file", async () => {
+  const server = await serveStatic(work);
+  try {
+    // The import map sends dist/tunnel-url.js to a missing file: Network, with the URL it tried.
+    assert.deepEqual(await pageResult(`${server.url}plain/missing-tunnel-code.html`), {
+      error: "Network",
+      url: "…/kubeopen/dist/tunnel-url.js",
+    });
+  } finally {
+    await server.close();
+  }
+});
+
 test("Vite production build", async () => {
   const { build } = await import("vite");
   const dir = path.join(work, "vite");
