@@ -155,8 +155,8 @@ async function sizes() {
       figure: `\`${r.name}\`${r.budgetKey === "npmUnpacked" ? "" : " (gzip -9)"}`,
       measured: b(r.measured),
       baseline: r.budgetKey === "npmUnpacked" ? `packed ${b(r.gzip)}` : `raw ${b(r.raw)}`,
-      ratio: `${num((100 * r.measured) / r.budget, 0)} % of budget`,
-      budget: `${r.budgetKey === "npmUnpacked" ? "<" : "≤"} ${b(r.budget)}`,
+      ratio: r.budget === null ? "" : `${num((100 * r.measured) / r.budget, 0)} % of budget`,
+      budget: r.budget === null ? "— (in the totals above)" : `${r.budgetKey === "npmUnpacked" ? "<" : "≤"} ${b(r.budget)}`,
       pass: r.pass,
     })),
   );
