@@ -39,7 +39,7 @@ const dist = path.join(here, "dist");
 const ENTRIES = ["index.module.js", "cluster.module.js", "node.mjs", "cluster-node.mjs", "tunnel-url.js"];
 /** @param {string} entry */
 const sourceOf = (entry) => `./src/${entry.replace(".module", "")}`;
-/** Entry points built alone, into one file each, for pages without a bundler. */
+/** Entry points built alone, into one file each, for pages and extensions without a bundler. */
 const SELF_CONTAINED = ["index.js", "cluster.js", "manual.js"];
 /** Shared chunks: name → the modules it holds (matched against module paths). */
 const CHUNKS = [
@@ -53,8 +53,11 @@ const CHUNKS = [
  */
 const MINIFY = { mangle: { toplevel: false, keepNames: true }, compress: { keepNames: { function: true, class: true } } };
 const COMMENTS = { jsdoc: false, legal: true, annotation: true };
-/** The self-contained `kubeopen/cluster` loads the URL module's JavaScript on its first tunnel only. */
-/** @type {import("rolldown").Plugin} */
+/**
+ * For the self-contained `kubeopen/cluster`: its tunnels load the URL module's JavaScript on the
+ * first tunnel (src/tunnel-url-load.lazy.js), not with it.
+ * @type {import("rolldown").Plugin}
+ */
 const lazyTunnelUrl = {
   name: "kubeopen-lazy-tunnel-url",
   resolveId(source, importer) {
