@@ -6,9 +6,11 @@ import { __tunnelResolve, __responseError } from "../dist/kubeopen_cluster.js";
 import { loadTunnelUrl } from "./tunnel-url-load.js";
 import { KubeopenError } from "./errors.js";
 
-// The tunnel's wasm is in the URL module (kubeopen_bg.wasm). "kubeopen" and "kubeopen/manual"
-// have instantiated it already; a "kubeopen/cluster" user gets it on the first tunnel: fetched
-// beside the built file (dist/), or what the entry set (Node reads the file: fetch cannot).
+// The tunnel's wasm is in the URL module (kubeopen_bg.wasm). Where that module is shared with
+// "kubeopen" (bundles, Node) or built in ("kubeopen/manual"), it may be instantiated already;
+// otherwise it is on the first tunnel, from beside the built file (dist/) or from what the entry
+// set (Node reads the file: fetch cannot). The unbundled "kubeopen/cluster" also fetches the
+// module's JavaScript then (tunnel-url-load.lazy.js): its own copy, beside a page's "kubeopen".
 /** @type {() => (URL | BufferSource | Promise<URL | BufferSource>)} */
 let urlModuleSource = () => new URL("./kubeopen_bg.wasm", import.meta.url);
 
