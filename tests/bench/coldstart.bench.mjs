@@ -258,8 +258,10 @@ const staticCases = [
 // to the first result — the baseline's trivial module shows the floor.
 const MANUAL_FILES = ["manual.js", "kubeopen_bg.wasm", "kubeopen_cluster_bg.wasm"];
 /**
- * A template extension whose worker runs `body` after its imports and sets `self.coldstart`.
- * @param {string} name @param {string} imports @param {string} result an expression: a promise of the first result's value
+ * A template extension whose worker, after `imports`, sets `self.coldstart` to a promise of its
+ * report: the time on its clock once `result` (an expression: the first result, or a promise of
+ * it) has resolved, the value, and how many .wasm files it fetched.
+ * @param {string} name @param {string} imports @param {string} result
  */
 async function workerExtension(name, imports, result) {
   const dir = path.join(work, `sw-${name}`);
