@@ -40,6 +40,9 @@ struct RuleFile {
 /// The configured authenticator and authorizer.
 #[derive(Default)]
 pub struct Auth {
+    /// A token or basic-auth file was given. Authentication is on then even if the files list
+    /// nobody: an empty (or half-written) file must refuse everyone, not let everyone in.
+    configured: bool,
     tokens: HashMap<String, User>,
     first_token: Option<String>,
     basic: HashMap<(String, String), User>,
@@ -124,13 +127,17 @@ fn read_csv(path: &Path, what: &str) -> Result<Vec<(String, User)>, String> {
 }
 
 impl Auth {
-    /// Loads the configured files; with none, authentication is off (everyone allowed).
+    /// Loads the configured files; with no token or basic-auth file, authentication is off
+    /// (everyone allowed).
     pub fn load(
         token_file: Option<&Path>,
         basic_file: Option<&Path>,
         rule_file: Option<&Path>,
     ) -> Result<Auth, String> {
-        let mut a = Auth::default();
+        let mut a = Auth {
+            configured: token_file.is_some() || basic_file.is_some(),
+            ..Auth::default()
+        };
         if let Some(p) = token_file {
             let list = read_csv(p, "token file")?;
             a.first_token = list.first().map(|(t, _)| t.clone());
@@ -168,7 +175,7 @@ impl Auth {
 
     /// Is any authenticator configured?
     pub fn enabled(&self) -> bool {
-        !self.tokens.is_empty() || !self.basic.is_empty()
+        self.configured
     }
 
     /// Authenticates an `Authorization` header value. `Ok(None)` when auth is off.
@@ -326,6 +333,23 @@ pub fn protocol_token<'a>(values: impl Iterator<Item = &'a str>) -> ProtocolToke
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_credential_file_refuses_everyone() {
+        let dir = std::env::temp_dir().join(format!("kubeopen-auth-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.csv");
+        std::fs::write(&empty, "").unwrap();
+        for (tokens, basic) in [(Some(empty.as_path()), None), (None, Some(empty.as_path()))] {
+            let a = Auth::load(tokens, basic, None).unwrap();
+            assert!(a.enabled());
+            assert!(a.authenticate(None).is_err());
+            assert!(a.authenticate(Some("Bearer anything")).is_err());
+        }
+        let off = Auth::load(None, None, None).unwrap();
+        assert!(!off.enabled());
+        assert!(matches!(off.authenticate(None), Ok(None)));
+    }
 
     #[test]
     fn protocol_tokens() {

@@ -1023,9 +1023,12 @@ mod tests {
     use super::*;
 
     fn load_str(yaml: &str) -> Result<Cluster, FixtureError> {
+        // One file per call: tests run in parallel, and two fixtures may have the same length.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("kubeopen-fixture-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join(format!("f{}.yaml", yaml.len()));
+        let f = dir.join(format!("f{n}.yaml"));
         std::fs::write(&f, yaml).unwrap();
         load(&f)
     }

@@ -227,8 +227,7 @@ fn stops_cleanly_on_sigterm() {
 }
 
 fn run_with_fixture(yaml: &str) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("kubeopen-sandbox-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch_dir("cli");
     let f = dir.join(format!("bad-{}.yaml", yaml.len()));
     std::fs::write(&f, yaml).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kubeopen-sandbox"))

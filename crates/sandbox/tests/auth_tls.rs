@@ -12,9 +12,7 @@ mod common;
 use common::{Sandbox, fixtures};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kubeopen-sandbox-auth-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch_dir(&format!("auth-{name}"))
 }
 
 fn sandbox() -> Sandbox {

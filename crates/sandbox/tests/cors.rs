@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{Resp, Sandbox, fixtures};
+use common::{Resp, Sandbox, fixtures, scratch_dir};
 
 const ALLOWED: &str = "http://localhost:5173";
 const METHODS: &str = "POST, GET, OPTIONS, PUT, DELETE, PATCH";
@@ -14,8 +14,7 @@ const HEADERS: &str = "Content-Type, Content-Length, Accept-Encoding, X-CSRF-Tok
 const PREFIX: &str = "/api/v1/namespaces/default/services/named:p/proxy";
 
 fn sandbox(cors: Option<&str>) -> Sandbox {
-    let dir = std::env::temp_dir().join(format!("kubeopen-sandbox-cors-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("cors");
     let tokens = dir.join("tokens.csv");
     std::fs::write(&tokens, "good-token,alice,1,\"system:masters\"\n").unwrap();
     let fixture = fixtures().join("clusters/upstream.yaml");

@@ -18,8 +18,7 @@ fn demo() -> Sandbox {
 const SLICES: &str = "/apis/discovery.k8s.io/v1/namespaces/demo/endpointslices";
 
 fn with_fixture(name: &str, yaml: &str, extra: &[&str]) -> Sandbox {
-    let d = std::env::temp_dir().join(format!("kubeopen-sandbox-eps-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch_dir(&format!("eps-{name}"));
     let f = d.join("cluster.yaml");
     std::fs::write(&f, yaml).unwrap();
     let mut args = vec!["--fixture", f.to_str().unwrap()];
@@ -210,8 +209,7 @@ fn not_ready_pods_are_listed_not_ready() {
 
 #[test]
 fn forbidden_names_the_group() {
-    let d = std::env::temp_dir().join(format!("kubeopen-sandbox-eps-{}-authz", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch_dir("eps-authz");
     std::fs::write(d.join("tokens.csv"), "t1,alice,1\nt2,bob,2\n").unwrap();
     std::fs::write(
         d.join("rules.yaml"),

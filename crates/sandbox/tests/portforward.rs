@@ -19,9 +19,7 @@ const PF: &str = "/api/v1/namespaces/demo/pods/web-0/portforward";
 const HTTP_GET: &[u8] = b"GET /api/data HTTP/1.1\r\nHost: pod\r\nConnection: close\r\n\r\n";
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kubeopen-sandbox-pf-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch_dir(&format!("pf-{name}"))
 }
 
 fn demo() -> Sandbox {

@@ -19,6 +19,19 @@ pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
+/// A new, empty directory for one sandbox's files. Each call gets its own: tests run in
+/// parallel threads of one process, and a sandbox that read a token file while another test was
+/// rewriting it in a shared directory saw it empty.
+pub fn scratch_dir(label: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("kubeopen-sandbox-{label}-{}-{n}", std::process::id()));
+    // A leftover from an earlier process with the same pid must not leak its files in.
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 pub struct Sandbox {
     child: Child,
     pub addr: String,
