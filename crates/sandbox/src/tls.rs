@@ -78,7 +78,7 @@ pub fn generate(dir: Option<&Path>, listen: SocketAddr) -> Result<Generated, Str
 
 /// Writes a kubeconfig for `server` that trusts `dir/ca.crt` and carries `token` (kubectl
 /// prompts for a password when an HTTPS user has no credentials at all, so there is always one;
-/// with authentication off any token is accepted).
+/// with authentication off any token is accepted, with it on an unknown one is refused).
 pub fn write_kubeconfig(dir: &Path, server: &str, token: &str) -> Result<(), String> {
     let ca = dir.join("ca.crt");
     let user = format!("    token: {token}\n");
