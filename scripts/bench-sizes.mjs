@@ -1,8 +1,9 @@
 // @ts-check
 // The size budgets (scripts/bench-budgets.json), checked on what is built: every shipped .wasm
 // (npm dist, both extension builds, www assets) against its module's gzip budget, the www page's
-// JS + wasm together, and the npm package unpacked; then every .js the package ships, reported. Deterministic: same build, same answer, so
-// `make test` runs it (a layer of scripts/test.sh) and `make bench` reports it.
+// JS + wasm together, and the npm package unpacked; then every .js the package ships, reported.
+// Deterministic: same build, same answer, so `make test` runs it (a layer of scripts/test.sh)
+// and `make bench` reports it.
 // Usage: node scripts/bench-sizes.mjs [--json FILE]   (exit 1 when a budget is missed)
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
